@@ -1,0 +1,114 @@
+using Microsoft.Extensions.Options;
+using MiniAuth.Storage;
+
+namespace MiniAuth.Auth;
+
+// What a new or rotated session hands out.
+public sealed record IssuedTokens(string AccessToken, string RefreshToken, DateTimeOffset RefreshExpiresAt, int AccessExpiresIn);
+
+// Where a session was started from, as the caller's device and address.
+public sealed record ClientInfo(string? IpAddress, string? UserAgent)
+{
+    const int MaxUserAgentLength = 512;
+
+    public static ClientInfo From(HttpContext http)
+    {
+        string? agent = http.Request.Headers.UserAgent;
+        if (agent?.Length > MaxUserAgentLength) agent = agent[..MaxUserAgentLength];
+        return new(http.Connection.RemoteIpAddress?.ToString(), agent);
+    }
+}
+
+// Either new tokens, or why none were issued (a detail safe to show the caller).
+public sealed record RestoreResult(IssuedTokens? Tokens, string? Failure);
+
+// The session rules: start on login, rotate on restore, honour the grace, treat reuse as theft.
+public sealed class SessionIssuer(ISessionStore sessions, IUserStore users, TokenService tokens, IOptions<TokenOptions> options)
+{
+    readonly TokenOptions _options = options.Value;
+
+    public async Task<IssuedTokens> StartAsync(UserRecord user, ClientInfo client, DateTimeOffset now, CancellationToken ct)
+    {
+        var session = new SessionRecord
+        {
+            Id = TokenService.NewId(),
+            UserId = user.Id,
+            CurrentJti = TokenService.NewId(),
+            CurrentIssuedAt = now,
+            CreatedAt = now,
+            LastUsedAt = now,
+            ExpiresAt = now + _options.RefreshTokenLifetime,
+            IpAddress = client.IpAddress,
+            UserAgent = client.UserAgent,
+        };
+        await sessions.CreateAsync(session, ct);
+        return Issue(user, session, now);
+    }
+
+    public async Task<RestoreResult> RestoreAsync(string refreshToken, DateTimeOffset now, CancellationToken ct)
+    {
+        if (await tokens.ValidateRefreshTokenAsync(refreshToken) is not { } presented)
+            return Failed("The refresh token is invalid or has expired.");
+
+        var session = await sessions.FindAsync(presented.SessionId, ct);
+        if (EndedReason(session, presented.UserId, now) is { } ended) return Failed(ended);
+
+        if (presented.Jti == session!.CurrentJti)
+        {
+            var rotation = new SessionRotation(TokenService.NewId(), now, now + _options.RefreshTokenLifetime);
+            if (await sessions.TryRotateAsync(session.Id, presented.Jti, rotation, ct))
+                return await IssueForAsync(session.Id, now, ct);
+
+            // Another caller rotated this very token a moment ago: the grace rule below decides.
+            session = await sessions.FindAsync(presented.SessionId, ct);
+            if (EndedReason(session, presented.UserId, now) is { } endedMeanwhile) return Failed(endedMeanwhile);
+        }
+
+        if (presented.Jti == session!.PreviousJti && now <= session.PreviousReplacedAt + _options.RefreshReuseGrace)
+            return await IssueForAsync(session.Id, now, ct);
+
+        // An older token came back: someone holds a copy. End the session and its newest token with it.
+        await sessions.RevokeAsync(session.Id, RevocationReasons.ReuseDetected, now, ct);
+        return Failed($"The session was ended: {RevocationReasons.ReuseDetected}.");
+    }
+
+    // Ends the session named by a refresh or access token. Anything unverifiable is ignored:
+    // logout stays idempotent and nobody ends a session they cannot prove is theirs.
+    public async Task EndAsync(string token, string reason, DateTimeOffset now, CancellationToken ct)
+    {
+        var validated = await tokens.ValidateRefreshTokenAsync(token) ?? await tokens.ValidateAccessTokenAsync(token);
+        if (validated is null) return;
+        var session = await sessions.FindAsync(validated.SessionId, ct);
+        if (session?.UserId == validated.UserId)
+            await sessions.RevokeAsync(session.Id, reason, now, ct);
+    }
+
+    // Null while the session behind an access token is alive; otherwise why it is not.
+    public async Task<string?> CheckAccessAsync(string sessionId, string userId, DateTimeOffset now, CancellationToken ct) =>
+        EndedReason(await sessions.FindAsync(sessionId, ct), userId, now);
+
+    static string? EndedReason(SessionRecord? session, string userId, DateTimeOffset now) => session switch
+    {
+        null => "The session has ended.",
+        _ when session.UserId != userId => "The session has ended.",
+        { RevocationReason: { } reason } => $"The session was ended: {reason}.",
+        _ when !session.IsActiveAt(now) => "The session has expired.",
+        _ => null,
+    };
+
+    async Task<RestoreResult> IssueForAsync(string sessionId, DateTimeOffset now, CancellationToken ct)
+    {
+        var session = await sessions.FindAsync(sessionId, ct);
+        var user = session is null ? null : await users.FindByIdAsync(session.UserId, ct);
+        if (session is null || user is null || !session.IsActiveAt(now)) return Failed("The session has ended.");
+        return new RestoreResult(Issue(user, session, now), null);
+    }
+
+    IssuedTokens Issue(UserRecord user, SessionRecord session, DateTimeOffset now) => new(
+        tokens.CreateAccessToken(user, session.Id, now),
+        tokens.CreateRefreshToken(session),
+        session.ExpiresAt,
+        (int)_options.AccessTokenLifetime.TotalSeconds);
+
+    static RestoreResult Failed(string why) => new(null, why);
+}

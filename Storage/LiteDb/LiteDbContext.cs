@@ -1,0 +1,54 @@
+using System.Globalization;
+using LiteDB;
+using Microsoft.Extensions.Options;
+
+namespace MiniAuth.Storage.LiteDb;
+
+// The one LiteDatabase of the process: LiteDB's file lock and its write journal assume it.
+public sealed class LiteDbContext : IDisposable
+{
+    public LiteDbContext(IOptions<StorageOptions> options)
+    {
+        var path = options.Value.Path;
+        if (path != ":memory:")
+        {
+            path = System.IO.Path.GetFullPath(path);
+            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        }
+
+        Database = new LiteDatabase(new ConnectionString
+        {
+            Filename = path,
+            Connection = ConnectionType.Direct,
+            // Applies when the file is created; emails are normalized before they get here.
+            Collation = new Collation(CultureInfo.InvariantCulture.LCID, CompareOptions.Ordinal),
+        }, CreateMapper());
+
+        Users = Database.GetCollection<UserRecord>("users");
+        Users.EnsureIndex(u => u.NormalizedEmail, unique: true);
+        Sessions = Database.GetCollection<SessionRecord>("sessions");
+        Sessions.EnsureIndex(s => s.UserId);
+        Sessions.EnsureIndex(s => s.ExpiresAt);
+        SigningKeys = Database.GetCollection<SigningKeyRecord>("signingKeys");
+    }
+
+    public LiteDatabase Database { get; }
+    public ILiteCollection<UserRecord> Users { get; }
+    public ILiteCollection<SessionRecord> Sessions { get; }
+    public ILiteCollection<SigningKeyRecord> SigningKeys { get; }
+
+    // Serializes the read-compare-write steps of the session store (rotation against revocation).
+    internal Lock SessionWrites { get; } = new();
+
+    public static BsonValue Serialize(DateTimeOffset value) => new(value.UtcTicks);
+
+    static BsonMapper CreateMapper()
+    {
+        var mapper = new BsonMapper { EmptyStringToNull = false, TrimWhitespace = false };
+        // UTC ticks keep full precision (LiteDB dates keep milliseconds) and compare as numbers.
+        mapper.RegisterType(Serialize, bson => new DateTimeOffset(bson.AsInt64, TimeSpan.Zero));
+        return mapper;
+    }
+
+    public void Dispose() => Database.Dispose();
+}

@@ -1,0 +1,133 @@
+using LiteDB;
+
+namespace MiniAuth.Storage.LiteDb;
+
+// LiteDB has no async API: each method does its synchronous work and returns a finished task.
+
+public sealed class LiteDbUserStore(LiteDbContext db) : IUserStore
+{
+    public Task<UserRecord?> FindByIdAsync(string id, CancellationToken ct) =>
+        Task.FromResult<UserRecord?>(db.Users.FindById(id));
+
+    public Task<UserRecord?> FindByEmailAsync(string normalizedEmail, CancellationToken ct) =>
+        Task.FromResult<UserRecord?>(db.Users.FindOne(Query.EQ(nameof(UserRecord.NormalizedEmail), normalizedEmail)));
+
+    public Task<bool> TryCreateAsync(UserRecord user, CancellationToken ct)
+    {
+        try
+        {
+            db.Users.Insert(user);
+            return Task.FromResult(true);
+        }
+        catch (LiteException e) when (e.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
+        {
+            return Task.FromResult(false);
+        }
+    }
+
+    public Task UpdateAsync(UserRecord user, CancellationToken ct)
+    {
+        db.Users.Update(user);
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class LiteDbSessionStore(LiteDbContext db) : ISessionStore
+{
+    public Task CreateAsync(SessionRecord session, CancellationToken ct)
+    {
+        db.Sessions.Insert(session);
+        return Task.CompletedTask;
+    }
+
+    public Task<SessionRecord?> FindAsync(string id, CancellationToken ct) =>
+        Task.FromResult<SessionRecord?>(db.Sessions.FindById(id));
+
+    public Task<bool> TryRotateAsync(string id, string expectedJti, SessionRotation rotation, CancellationToken ct)
+    {
+        lock (db.SessionWrites)
+        {
+            var session = db.Sessions.FindById(id);
+            if (session is null || session.RevokedAt is not null || session.CurrentJti != expectedJti)
+                return Task.FromResult(false);
+
+            session.PreviousJti = session.CurrentJti;
+            session.PreviousReplacedAt = rotation.Now;
+            session.CurrentJti = rotation.NewJti;
+            session.CurrentIssuedAt = rotation.Now;
+            session.LastUsedAt = rotation.Now;
+            session.ExpiresAt = rotation.ExpiresAt;
+            return Task.FromResult(db.Sessions.Update(session));
+        }
+    }
+
+    public Task<bool> RevokeAsync(string id, string reason, DateTimeOffset now, CancellationToken ct)
+    {
+        lock (db.SessionWrites)
+        {
+            var session = db.Sessions.FindById(id);
+            return Task.FromResult(session is { RevokedAt: null } && Revoke(session, reason, now));
+        }
+    }
+
+    public Task<int> RevokeAllForUserAsync(string userId, string reason, DateTimeOffset now, string? exceptSessionId, CancellationToken ct)
+    {
+        lock (db.SessionWrites)
+        {
+            var revoked = db.Sessions.Find(Query.EQ(nameof(SessionRecord.UserId), userId))
+                .Where(s => s.RevokedAt is null && s.Id != exceptSessionId)
+                .ToList()
+                .Count(s => Revoke(s, reason, now));
+            return Task.FromResult(revoked);
+        }
+    }
+
+    public Task<IReadOnlyList<SessionRecord>> ListForUserAsync(string userId, CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<SessionRecord>>(
+            db.Sessions.Find(Query.EQ(nameof(SessionRecord.UserId), userId)).ToList());
+
+    public Task<int> DeleteEndedAsync(DateTimeOffset now, DateTimeOffset revokedBefore, CancellationToken ct)
+    {
+        lock (db.SessionWrites)
+        {
+            // A missing RevokedAt reads as null, which BSON orders below every number: exclude it first.
+            var ended = Query.Or(
+                Query.LT(nameof(SessionRecord.ExpiresAt), LiteDbContext.Serialize(now)),
+                Query.And(
+                    Query.Not(nameof(SessionRecord.RevokedAt), BsonValue.Null),
+                    Query.LT(nameof(SessionRecord.RevokedAt), LiteDbContext.Serialize(revokedBefore))));
+            return Task.FromResult(db.Sessions.DeleteMany(ended));
+        }
+    }
+
+    bool Revoke(SessionRecord session, string reason, DateTimeOffset now)
+    {
+        session.RevokedAt = now;
+        session.RevocationReason = reason;
+        return db.Sessions.Update(session);
+    }
+}
+
+public sealed class LiteDbSigningKeyStore(LiteDbContext db) : ISigningKeyStore
+{
+    public Task<IReadOnlyList<SigningKeyRecord>> ListAsync(CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<SigningKeyRecord>>(db.SigningKeys.FindAll().ToList());
+
+    public Task AddAsync(SigningKeyRecord key, CancellationToken ct)
+    {
+        db.SigningKeys.Insert(key);
+        return Task.CompletedTask;
+    }
+
+    public Task UpdateAsync(SigningKeyRecord key, CancellationToken ct)
+    {
+        db.SigningKeys.Update(key);
+        return Task.CompletedTask;
+    }
+
+    public Task DeleteAsync(string id, CancellationToken ct)
+    {
+        db.SigningKeys.Delete(id);
+        return Task.CompletedTask;
+    }
+}

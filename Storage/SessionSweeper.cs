@@ -1,0 +1,41 @@
+using Microsoft.Extensions.Options;
+using MiniAuth.Auth;
+
+namespace MiniAuth.Storage;
+
+// Frees dead sessions the way Redis TTL would. Expiry is enforced on read; this only frees space.
+internal sealed partial class SessionSweeper(ISessionStore sessions, TimeProvider time,
+    IOptions<SweeperOptions> options, IOptions<TokenOptions> tokens, ILogger<SessionSweeper> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.Value.Interval, time);
+        do { await SweepOnceAsync(stoppingToken); }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    // A failed sweep is logged and retried next tick; it must not stop the host.
+    internal async Task<int> SweepOnceAsync(CancellationToken ct)
+    {
+        try
+        {
+            var now = time.GetUtcNow();
+            // A revoked session is kept while its access tokens may still be presented, so their
+            // 401 can say why the session ended.
+            var deleted = await sessions.DeleteEndedAsync(now, now - tokens.Value.AccessTokenLifetime, ct);
+            if (deleted > 0) LogSwept(deleted);
+            return deleted;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogSweepFailed(e);
+            return 0;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Swept {Count} ended sessions")]
+    partial void LogSwept(int count);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Session sweep failed; retrying at the next interval")]
+    partial void LogSweepFailed(Exception exception);
+}

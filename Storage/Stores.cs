@@ -1,0 +1,35 @@
+namespace MiniAuth.Storage;
+
+// One small contract per thing stored, because more than one backend implements them.
+
+public interface IUserStore
+{
+    Task<UserRecord?> FindByIdAsync(string id, CancellationToken ct);
+    Task<UserRecord?> FindByEmailAsync(string normalizedEmail, CancellationToken ct);
+    // False when the normalized email is already taken.
+    Task<bool> TryCreateAsync(UserRecord user, CancellationToken ct);
+    Task UpdateAsync(UserRecord user, CancellationToken ct);
+}
+
+public interface ISessionStore
+{
+    Task CreateAsync(SessionRecord session, CancellationToken ct);
+    Task<SessionRecord?> FindAsync(string id, CancellationToken ct);
+    // The compare-and-swap of a refresh: succeeds only while the session is not revoked and its
+    // current jti is still expectedJti, so two callers can never branch one session.
+    Task<bool> TryRotateAsync(string id, string expectedJti, SessionRotation rotation, CancellationToken ct);
+    // True when the session existed and was not revoked before.
+    Task<bool> RevokeAsync(string id, string reason, DateTimeOffset now, CancellationToken ct);
+    Task<int> RevokeAllForUserAsync(string userId, string reason, DateTimeOffset now, string? exceptSessionId, CancellationToken ct);
+    Task<IReadOnlyList<SessionRecord>> ListForUserAsync(string userId, CancellationToken ct);
+    // Frees sessions that expired before now and revoked ones kept for their reason since before revokedBefore.
+    Task<int> DeleteEndedAsync(DateTimeOffset now, DateTimeOffset revokedBefore, CancellationToken ct);
+}
+
+public interface ISigningKeyStore
+{
+    Task<IReadOnlyList<SigningKeyRecord>> ListAsync(CancellationToken ct);
+    Task AddAsync(SigningKeyRecord key, CancellationToken ct);
+    Task UpdateAsync(SigningKeyRecord key, CancellationToken ct);
+    Task DeleteAsync(string id, CancellationToken ct);
+}
