@@ -58,3 +58,12 @@ public sealed class SigningKeyRecord
     // Set when a newer key took over signing; the key still verifies until its tokens have expired.
     public DateTimeOffset? RetiredAt { get; set; }
 }
+
+public sealed record LoginFailures(int Count, DateTimeOffset WindowEndsAt);
+
+public sealed class LoginFailureRecord
+{
+    public string Id { get; set; } = "";
+    public int Count { get; set; }
+    public DateTimeOffset WindowEndsAt { get; set; }
+}

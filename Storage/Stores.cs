@@ -9,6 +9,7 @@ public interface IUserStore
     // False when the normalized email is already taken.
     Task<bool> TryCreateAsync(UserRecord user, CancellationToken ct);
     Task UpdateAsync(UserRecord user, CancellationToken ct);
+    Task<IReadOnlyList<UserRecord>> ListAsync(CancellationToken ct);
 }
 
 public interface ISessionStore
@@ -32,4 +33,15 @@ public interface ISigningKeyStore
     Task AddAsync(SigningKeyRecord key, CancellationToken ct);
     Task UpdateAsync(SigningKeyRecord key, CancellationToken ct);
     Task DeleteAsync(string id, CancellationToken ct);
+}
+
+// Failed logins per opaque key (account and client), counted in a window that starts at the
+// first failure. Kept in the store so a restart does not reset an attacker's count.
+public interface ILoginFailureStore
+{
+    Task<LoginFailures> RecordFailureAsync(string key, DateTimeOffset now, TimeSpan window, CancellationToken ct);
+    // Null when the key has no failures in a window that is still open.
+    Task<LoginFailures?> FindAsync(string key, DateTimeOffset now, CancellationToken ct);
+    Task ClearAsync(string key, CancellationToken ct);
+    Task<int> DeleteExpiredAsync(DateTimeOffset now, CancellationToken ct);
 }

@@ -30,15 +30,20 @@ public sealed class LiteDbContext : IDisposable
         Sessions.EnsureIndex(s => s.UserId);
         Sessions.EnsureIndex(s => s.ExpiresAt);
         SigningKeys = Database.GetCollection<SigningKeyRecord>("signingKeys");
+        LoginFailures = Database.GetCollection<LoginFailureRecord>("loginFailures");
+        LoginFailures.EnsureIndex(f => f.WindowEndsAt);
     }
 
     public LiteDatabase Database { get; }
     public ILiteCollection<UserRecord> Users { get; }
     public ILiteCollection<SessionRecord> Sessions { get; }
     public ILiteCollection<SigningKeyRecord> SigningKeys { get; }
+    public ILiteCollection<LoginFailureRecord> LoginFailures { get; }
 
-    // Serializes the read-compare-write steps of the session store (rotation against revocation).
+    // Serialize the read-compare-write steps of a collection (rotation against revocation,
+    // two failures counted at once).
     internal Lock SessionWrites { get; } = new();
+    internal Lock LoginFailureWrites { get; } = new();
 
     public static BsonValue Serialize(DateTimeOffset value) => new(value.UtcTicks);
 

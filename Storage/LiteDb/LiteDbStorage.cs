@@ -8,6 +8,7 @@ public static class LiteDbStorage
         services.AddSingleton<IUserStore, LiteDbUserStore>();
         services.AddSingleton<ISessionStore, LiteDbSessionStore>();
         services.AddSingleton<ISigningKeyStore, LiteDbSigningKeyStore>();
+        services.AddSingleton<ILoginFailureStore, LiteDbLoginFailureStore>();
         return services;
     }
 }

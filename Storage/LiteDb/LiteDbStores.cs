@@ -30,6 +30,9 @@ public sealed class LiteDbUserStore(LiteDbContext db) : IUserStore
         db.Users.Update(user);
         return Task.CompletedTask;
     }
+
+    public Task<IReadOnlyList<UserRecord>> ListAsync(CancellationToken ct) =>
+        Task.FromResult<IReadOnlyList<UserRecord>>(db.Users.FindAll().OrderBy(u => u.CreatedAt).ToList());
 }
 
 public sealed class LiteDbSessionStore(LiteDbContext db) : ISessionStore
@@ -130,4 +133,35 @@ public sealed class LiteDbSigningKeyStore(LiteDbContext db) : ISigningKeyStore
         db.SigningKeys.Delete(id);
         return Task.CompletedTask;
     }
+}
+
+public sealed class LiteDbLoginFailureStore(LiteDbContext db) : ILoginFailureStore
+{
+    public Task<LoginFailures> RecordFailureAsync(string key, DateTimeOffset now, TimeSpan window, CancellationToken ct)
+    {
+        lock (db.LoginFailureWrites)
+        {
+            var record = db.LoginFailures.FindById(key);
+            if (record is null || record.WindowEndsAt <= now)
+                record = new LoginFailureRecord { Id = key, Count = 0, WindowEndsAt = now + window };
+            record.Count++;
+            db.LoginFailures.Upsert(record);
+            return Task.FromResult(new LoginFailures(record.Count, record.WindowEndsAt));
+        }
+    }
+
+    public Task<LoginFailures?> FindAsync(string key, DateTimeOffset now, CancellationToken ct)
+    {
+        var record = db.LoginFailures.FindById(key);
+        return Task.FromResult(record is null || record.WindowEndsAt <= now ? null : new LoginFailures(record.Count, record.WindowEndsAt));
+    }
+
+    public Task ClearAsync(string key, CancellationToken ct)
+    {
+        db.LoginFailures.Delete(key);
+        return Task.CompletedTask;
+    }
+
+    public Task<int> DeleteExpiredAsync(DateTimeOffset now, CancellationToken ct) =>
+        Task.FromResult(db.LoginFailures.DeleteMany(Query.LTE(nameof(LoginFailureRecord.WindowEndsAt), LiteDbContext.Serialize(now))));
 }
