@@ -3,7 +3,7 @@ using Microsoft.Net.Http.Headers;
 
 namespace MiniAuth.Tests;
 
-public sealed record Login(HttpResponseMessage Response, string AccessToken, string? RefreshToken, SetCookieHeaderValue? Cookie)
+public sealed record Login(HttpResponseMessage Response, JsonElement Body, string AccessToken, string? RefreshToken, SetCookieHeaderValue? Cookie)
 {
     // The refresh token however it travelled.
     public string Refresh => RefreshToken ?? Cookie!.Value.Value!;
@@ -41,7 +41,7 @@ public static class HttpHelpers
     {
         var body = await response.Content.ReadFromJsonAsync<JsonElement>();
         var refresh = body.TryGetProperty("refreshToken", out var r) ? r.GetString() : null;
-        return new Login(response, body.GetProperty("accessToken").GetString()!, refresh, RefreshCookie(response));
+        return new Login(response, body, body.GetProperty("accessToken").GetString()!, refresh, RefreshCookie(response));
     }
 
     public static SetCookieHeaderValue? RefreshCookie(HttpResponseMessage response, string name = "refresh_token") =>

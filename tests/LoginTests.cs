@@ -1,0 +1,173 @@
+using Microsoft.Extensions.DependencyInjection;
+using MiniAuth.Storage;
+
+namespace MiniAuth.Tests;
+
+public class LoginTests
+{
+    [Fact]
+    public async Task SignupReturnsTheProfileWithoutAnyHash()
+    {
+        await using var app = new MiniAuthApp();
+        var client = app.NewClient();
+
+        var response = await client.SignUpAsync("  Ann@Example.TEST ", name: "Ann");
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var profile = await response.JsonAsync();
+        Assert.Equal("Ann@Example.TEST", profile.GetProperty("email").GetString());
+        Assert.Equal("Ann", profile.GetProperty("name").GetString());
+        Assert.Equal(JsonValueKind.Array, profile.GetProperty("roles").ValueKind);
+        Assert.Equal(MiniAuthApp.Epoch, profile.GetProperty("createdAt").GetDateTimeOffset());
+        Assert.False(string.IsNullOrEmpty(profile.GetProperty("id").GetString()));
+        Assert.DoesNotContain("argon2", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task SignupReturns409ForAnEmailThatDiffersOnlyInCaseAndSpaces()
+    {
+        await using var app = new MiniAuthApp();
+        var client = app.NewClient();
+        Assert.Equal(HttpStatusCode.Created, (await client.SignUpAsync("bob@example.test")).StatusCode);
+
+        var problem = await (await client.SignUpAsync(" BOB@Example.Test ")).AssertProblemAsync(HttpStatusCode.Conflict);
+
+        Assert.Contains("exists", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task SignupStoresAStandardArgon2idHashWithTheConfiguredParameters()
+    {
+        await using var app = new MiniAuthApp();
+        await app.NewClient().SignUpAsync("hash@example.test");
+
+        var user = await app.Get<IUserStore>().FindByEmailAsync("HASH@EXAMPLE.TEST", default);
+
+        Assert.Matches(@"^\$argon2id\$v=19\$m=64,t=1,p=1\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$", user!.PasswordHash);
+    }
+
+    [Fact]
+    public async Task LoginAcceptsTheEmailInAnotherCase()
+    {
+        await using var app = new MiniAuthApp();
+        var client = app.NewClient();
+        await client.SignUpAsync("carol@example.test");
+
+        var response = await client.PostLoginAsync(" CAROL@example.TEST");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task WrongPasswordAndUnknownEmailGiveTheSame401()
+    {
+        await using var app = new MiniAuthApp();
+        var client = app.NewClient();
+        await client.SignUpAsync("dave@example.test");
+
+        var wrongPassword = await (await client.PostLoginAsync("dave@example.test", "not the password at all"))
+            .AssertProblemAsync(HttpStatusCode.Unauthorized);
+        var unknownEmail = await (await client.PostLoginAsync("nobody@example.test"))
+            .AssertProblemAsync(HttpStatusCode.Unauthorized);
+
+        Assert.Equal(wrongPassword.GetProperty("title").GetString(), unknownEmail.GetProperty("title").GetString());
+        Assert.Equal(wrongPassword.GetProperty("detail").GetString(), unknownEmail.GetProperty("detail").GetString());
+    }
+
+    [Fact]
+    public async Task LoginSetsTheRefreshCookieExactlyAsTheContractSays()
+    {
+        await using var app = new MiniAuthApp();
+        var login = await app.NewClient().SignUpAndLoginAsync();
+
+        var cookie = login.Cookie!;
+        Assert.True(cookie.HttpOnly);
+        Assert.True(cookie.Secure);
+        Assert.Equal(Microsoft.Net.Http.Headers.SameSiteMode.Strict, cookie.SameSite);
+        Assert.Equal("/auth", cookie.Path.Value);
+        Assert.Equal(app.RefreshTokenLifetime, cookie.MaxAge);
+        Assert.Null(login.RefreshToken);
+        Assert.Equal("refresh+jwt", HttpHelpers.Header(cookie.Value.Value!).GetProperty("typ").GetString());
+    }
+
+    [Fact]
+    public async Task LoginReturnsTheTokenResponseShape()
+    {
+        await using var app = new MiniAuthApp();
+        var login = await app.NewClient().SignUpAndLoginAsync();
+
+        var body = login.Body;
+        Assert.Equal("Bearer", body.GetProperty("tokenType").GetString());
+        Assert.Equal(3600, body.GetProperty("expiresIn").GetInt32());
+        Assert.False(body.TryGetProperty("refreshToken", out _));
+    }
+
+    [Fact]
+    public async Task LoginWithBodyDeliveryReturnsTheRefreshTokenInTheBodyAndSetsNoCookie()
+    {
+        await using var app = new MiniAuthApp();
+        var login = await app.NewClient().SignUpAndLoginAsync(delivery: "body");
+
+        Assert.NotNull(login.RefreshToken);
+        Assert.Null(login.Cookie);
+        Assert.False(login.Response.Headers.Contains("Set-Cookie"));
+    }
+
+    [Fact]
+    public async Task TheCookieFollowsItsConfiguredNameSameSiteAndPath()
+    {
+        await using var app = new MiniAuthApp(settings: new Dictionary<string, string?>
+        {
+            ["MiniAuth:Cookie:Name"] = "rt",
+            ["MiniAuth:Cookie:SameSite"] = "Lax",
+            ["MiniAuth:Cookie:Path"] = "/auth/restoreAccessToken",
+        });
+        var client = app.NewClient();
+        await client.SignUpAsync("erin@example.test");
+
+        var response = await client.PostLoginAsync("erin@example.test");
+
+        var cookie = HttpHelpers.RefreshCookie(response, "rt")!;
+        Assert.Equal(Microsoft.Net.Http.Headers.SameSiteMode.Lax, cookie.SameSite);
+        Assert.Equal("/auth/restoreAccessToken", cookie.Path.Value);
+        Assert.Equal(HttpStatusCode.OK, (await client.RestoreWithCookieAsync(cookie.Value.Value!, "rt")).StatusCode);
+    }
+
+    [Fact]
+    public async Task LoginUpgradesAHashMadeWithOlderParameters()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "miniauth-tests", Guid.NewGuid().ToString("N"), "miniauth.db");
+        await using (var before = new MiniAuthApp(path))
+            await before.NewClient().SignUpAsync("frank@example.test");
+
+        await using var after = new MiniAuthApp(path, new Dictionary<string, string?>
+        {
+            ["MiniAuth:PasswordHashing:MemoryKiB"] = "128",
+            ["MiniAuth:PasswordHashing:Iterations"] = "2",
+        });
+        var users = after.Get<IUserStore>();
+        Assert.StartsWith("$argon2id$v=19$m=64,t=1,p=1$", (await users.FindByEmailAsync("FRANK@EXAMPLE.TEST", default))!.PasswordHash);
+
+        await after.NewClient().LoginAsync("frank@example.test");
+
+        Assert.StartsWith("$argon2id$v=19$m=128,t=2,p=1$", (await users.FindByEmailAsync("FRANK@EXAMPLE.TEST", default))!.PasswordHash);
+        Assert.Equal(HttpStatusCode.OK, (await after.NewClient().PostLoginAsync("frank@example.test")).StatusCode);
+    }
+
+    [Fact]
+    public async Task FetchProfileReturnsTheCallersProfile()
+    {
+        await using var app = new MiniAuthApp();
+        var client = app.NewClient();
+        await client.SignUpAsync("gina@example.test", name: "Gina");
+        var login = await client.LoginAsync("gina@example.test");
+
+        var response = await client.FetchProfileAsync(login.AccessToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var profile = await response.JsonAsync();
+        Assert.Equal("gina@example.test", profile.GetProperty("email").GetString());
+        Assert.Equal("Gina", profile.GetProperty("name").GetString());
+        Assert.Equal(HttpHelpers.Claims(login.AccessToken).GetProperty("sub").GetString(), profile.GetProperty("id").GetString());
+    }
+}
