@@ -1,0 +1,163 @@
+using Microsoft.Extensions.DependencyInjection;
+using MiniAuth.Auth;
+using MiniAuth.Storage;
+using MiniAuth.Storage.LiteDb;
+
+namespace MiniAuth.Tests;
+
+public class StartupTests
+{
+    [Theory]
+    [InlineData("MiniAuth:AccessTokenLifetime", "00:00:00")]
+    [InlineData("MiniAuth:AccessTokenLifetime", "an hour")]
+    [InlineData("MiniAuth:RefreshTokenLifetime", "-1.00:00:00")]
+    [InlineData("MiniAuth:RefreshReuseGrace", "01:00:00")]
+    [InlineData("MiniAuth:ClockSkew", "1.00:00:00")]
+    [InlineData("MiniAuth:Issuer", "")]
+    [InlineData("MiniAuth:Sweeper:Interval", "00:00:00")]
+    [InlineData("MiniAuth:Cookie:SameSite", "Sideways")]
+    [InlineData("MiniAuth:Cookie:SameSite", "Unspecified")]
+    [InlineData("MiniAuth:Cookie:Name", "refresh token")]
+    [InlineData("MiniAuth:Cookie:Path", "auth")]
+    [InlineData("MiniAuth:PasswordHashing:MemoryKiB", "4")]
+    [InlineData("MiniAuth:PasswordHashing:Iterations", "0")]
+    [InlineData("MiniAuth:PasswordHashing:Parallelism", "lots")]
+    [InlineData("MiniAuth:Password:MinLength", "300")]
+    [InlineData("MiniAuth:Storage:Path", "")]
+    public async Task ABadSettingStopsTheStartWithAMessageNamingTheKey(string key, string value)
+    {
+        await using var app = new MiniAuthApp(settings: new Dictionary<string, string?> { [key] = value });
+
+        var error = Record.Exception(() => app.NewClient());
+
+        Assert.NotNull(error);
+        Assert.Contains(key, Flatten(error));
+    }
+
+    [Fact]
+    public async Task UsersSessionsAndTheSigningKeySurviveARestartOverTheSameFile()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "miniauth-tests", Guid.NewGuid().ToString("N"), "miniauth.db");
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(MiniAuthApp.Epoch);
+        Login login;
+        string kid;
+        await using (var before = new MiniAuthApp(path, time: time))
+        {
+            login = await before.NewClient().SignUpAndLoginAsync(delivery: "body", email: "restart@example.test");
+            kid = await KidAsync(before);
+        }
+
+        await using var after = new MiniAuthApp(path, time: time);
+        var client = after.NewClient();
+
+        Assert.Equal(kid, await KidAsync(after));
+        Assert.Equal(HttpStatusCode.OK, (await client.FetchProfileAsync(login.AccessToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.RestoreWithBearerAsync(login.Refresh)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.PostLoginAsync("restart@example.test")).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await client.SignUpAsync("restart@example.test")).StatusCode);
+    }
+
+    [Fact]
+    public async Task TheStoreFolderIsCreatedOnFirstStart()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "miniauth-tests", Guid.NewGuid().ToString("N"), "nested", "deeper");
+        await using var app = new MiniAuthApp(Path.Combine(folder, "auth.db"));
+
+        app.NewClient();
+
+        Assert.True(File.Exists(Path.Combine(folder, "auth.db")));
+    }
+
+    [Fact]
+    public async Task HealthIs200WhileTheStoreAnswers()
+    {
+        await using var app = new MiniAuthApp();
+
+        var response = await app.NewClient().GetAsync("/health");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var body = await response.JsonAsync();
+        Assert.Equal("Healthy", body.GetProperty("status").GetString());
+        Assert.Equal("Healthy", body.GetProperty("checks").GetProperty("sessions").GetString());
+    }
+
+    [Fact]
+    public async Task HealthIs503WhenTheStoreDoesNotAnswer()
+    {
+        await using var app = new MiniAuthApp();
+        var client = app.NewClient();
+        app.Get<LiteDbContext>().Dispose();
+
+        var problem = await (await client.GetAsync("/health")).AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+
+        Assert.Contains("sessions", problem.GetProperty("detail").GetString());
+        Assert.Equal("Unhealthy", problem.GetProperty("checks").GetProperty("users").GetString());
+    }
+
+    [Fact]
+    public async Task TheOpenApiDocumentNamesEveryOperationAsTheContractDoes()
+    {
+        await using var app = new MiniAuthApp();
+
+        var document = await (await app.NewClient().GetAsync("/openapi/v1.json")).JsonAsync();
+
+        var operationIds = document.GetProperty("paths").EnumerateObject()
+            .SelectMany(path => path.Value.EnumerateObject())
+            .Select(operation => operation.Value.GetProperty("operationId").GetString())
+            .ToHashSet();
+        foreach (var expected in new[] { "signup", "login", "restoreAccessToken", "logout", "fetchProfile", "jwks", "discovery", "health" })
+            Assert.Contains(expected, operationIds);
+    }
+
+    [Fact]
+    public async Task ARotatedKeySignsNewTokensWhileTheOldOneStillVerifiesItsTokens()
+    {
+        await using var app = new MiniAuthApp();
+        var client = app.NewClient();
+        var before = await client.SignUpAndLoginAsync(delivery: "body");
+        var oldKid = await KidAsync(app);
+
+        var newKid = await app.Get<SigningKeyRing>().RotateAsync(default);
+
+        var after = await HttpHelpers.ReadLoginAsync(await client.RestoreWithBearerAsync(before.Refresh));
+        Assert.NotEqual(oldKid, newKid);
+        Assert.Equal(newKid, HttpHelpers.Header(after.AccessToken).GetProperty("kid").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await client.FetchProfileAsync(before.AccessToken)).StatusCode);
+        var kids = await KidsAsync(app);
+        Assert.Contains(oldKid, kids);
+        Assert.Contains(newKid, kids);
+    }
+
+    [Fact]
+    public async Task ARetiredKeyIsDroppedOnceTheLastTokenItSignedHasExpired()
+    {
+        await using var app = new MiniAuthApp();
+        app.NewClient();
+        var oldKid = await KidAsync(app);
+        var ring = app.Get<SigningKeyRing>();
+        await ring.RotateAsync(default);
+
+        app.Time.Advance(app.TokenOptions.LongestTokenLifetime - TimeSpan.FromSeconds(1));
+        await ring.LoadAsync(default);
+        Assert.Contains(oldKid, await KidsAsync(app));
+
+        app.Time.Advance(TimeSpan.FromSeconds(2));
+        await ring.LoadAsync(default);
+        Assert.DoesNotContain(oldKid, await KidsAsync(app));
+        Assert.Single(await app.Get<ISigningKeyStore>().ListAsync(default));
+    }
+
+    static async Task<string> KidAsync(MiniAuthApp app) => Assert.Single(await KidsAsync(app));
+
+    static async Task<List<string>> KidsAsync(MiniAuthApp app)
+    {
+        var jwks = await (await app.NewClient().GetAsync("/.well-known/jwks.json")).JsonAsync();
+        return jwks.GetProperty("keys").EnumerateArray().Select(k => k.GetProperty("kid").GetString()!).ToList();
+    }
+
+    static string Flatten(Exception error) => error switch
+    {
+        AggregateException aggregate => string.Join(" | ", aggregate.InnerExceptions.Select(Flatten)),
+        _ => error.Message + (error.InnerException is null ? "" : " | " + Flatten(error.InnerException)),
+    };
+}
