@@ -58,7 +58,7 @@ public class StartupTests
     }
 
     [Fact]
-    public async Task TheStoreFolderIsCreatedOnFirstStart()
+    public async Task TheStoreFolderIsCreatedOnFirstStartReadableByTheServiceAlone()
     {
         var folder = Path.Combine(Path.GetTempPath(), "miniauth-tests", Guid.NewGuid().ToString("N"), "nested", "deeper");
         await using var app = new MiniAuthApp(Path.Combine(folder, "auth.db"));
@@ -66,6 +66,8 @@ public class StartupTests
         app.NewClient();
 
         Assert.True(File.Exists(Path.Combine(folder, "auth.db")));
+        if (!OperatingSystem.IsWindows())
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(folder));
     }
 
     [Fact]

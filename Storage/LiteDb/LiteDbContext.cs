@@ -13,7 +13,13 @@ public sealed class LiteDbContext : IDisposable
         if (path != ":memory:")
         {
             path = System.IO.Path.GetFullPath(path);
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+            var folder = System.IO.Path.GetDirectoryName(path)!;
+            // The file holds the private signing key: a folder made here is the service account's alone.
+            if (!Directory.Exists(folder))
+            {
+                if (OperatingSystem.IsWindows()) Directory.CreateDirectory(folder);
+                else Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
         }
 
         Database = new LiteDatabase(new ConnectionString
