@@ -21,9 +21,9 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.UseRequestBodyLimit();
 app.UseCors();
 app.UseMiniAuthStaticFiles();
+app.UseRequestBodyLimit();
 app.UseAuthentication();
 app.UseAuthorization();
 
