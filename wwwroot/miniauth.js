@@ -39,6 +39,7 @@ export class MiniAuth extends EventTarget {
   #leewayMs = 0;           // refresh this long before #expiresAt
   #state = "unknown";      // "unknown" | "signedin" | "signedout"
   #refreshing = null;      // the one refresh in flight in this tab
+  #loggingOut = false;     // no token is taken in, from anywhere, until the logout is done
 
   constructor({
     baseUrl = "",
@@ -77,17 +78,21 @@ export class MiniAuth extends EventTarget {
   }
 
   // Ends the session on the service (cookie and bearer both sent, so it ends even if one is
-  // missing), forgets the token, and tells the other tabs.
-  // Taken under the refresh lock, so a refresh in another tab cannot land after it.
+  // missing) under the refresh lock, so no refresh in any tab lands after it; the other tabs
+  // hear of it once the service has ended the session.
   async logout() {
     const headers = this.#accessToken ? { Authorization: `Bearer ${this.#accessToken}` } : {};
-    this.#forget("logout", true);
+    this.#loggingOut = true;
+    this.#forget("logout");
     try {
       await this.#underLock(() =>
         this.#fetch(`${this.#baseUrl}/auth/logout`, { method: "POST", credentials: "include", headers }));
     } catch {
       // Offline: the token is gone from this page all the same; the cookie expires on its own.
+    } finally {
+      this.#loggingOut = false;
     }
+    this.#channel?.postMessage({ type: "signedout" });
   }
 
   // On page load: the cookie, if any, buys a fresh access token. Resolves to true when
@@ -115,14 +120,14 @@ export class MiniAuth extends EventTarget {
     const first = await fetch(input, MiniAuth.#withBearer(input, init, token));
     if (first.status !== 401) return first;
     if (!token || refreshed || !MiniAuth.#saysInvalidToken(first)) {
-      this.#forget("unauthorized", false);
+      this.#forget("unauthorized");
       return first;
     }
 
     const fresh = await this.#refresh(token);
     if (!fresh) return first;
     const second = await fetch(retry, MiniAuth.#withBearer(retry, init, fresh));
-    if (second.status === 401) this.#forget("unauthorized", false);
+    if (second.status === 401) this.#forget("unauthorized");
     return second;
   }
 
@@ -169,7 +174,7 @@ export class MiniAuth extends EventTarget {
     const res = await this.#fetch(`${this.#baseUrl}/auth/restoreAccessToken`, { method: "POST", credentials: "include" });
     if (res.ok) return this.#accept(await res.json(), "refresh", true);
     if (res.status === 400 || res.status === 401) {
-      this.#forget("refresh-refused", false);
+      this.#forget("refresh-refused");
       return null;
     }
     throw await MiniAuth.#error(res);
@@ -182,6 +187,7 @@ export class MiniAuth extends EventTarget {
   // ---- state --------------------------------------------------------------------------
 
   #accept(tokens, reason, tellOtherTabs) {
+    if (this.#loggingOut) return null;
     // expiresIn, measured on this browser's clock, is the token's exp without trusting the
     // device's clock to agree with the service's.
     const lifetimeMs = Number(tokens.expiresIn) * 1000;
@@ -200,20 +206,20 @@ export class MiniAuth extends EventTarget {
     this.dispatchEvent(new CustomEvent(was === "signedin" ? "refreshed" : "signedin", { detail: { reason } }));
   }
 
-  #forget(reason, tellOtherTabs) {
+  #forget(reason) {
     this.#accessToken = null;
     this.#expiresAt = 0;
-    if (tellOtherTabs && reason === "logout") this.#channel?.postMessage({ type: "signedout" });
     const was = this.#state;
     this.#state = "signedout";
     if (was !== "signedout") this.dispatchEvent(new CustomEvent("signedout", { detail: { reason } }));
   }
 
   #onTabMessage(message) {
-    if (message?.type === "token" && typeof message.accessToken === "string" && message.expiresAt > this.#expiresAt)
+    if (message?.type === "token" && typeof message.accessToken === "string" && message.expiresAt > this.#expiresAt
+        && !this.#loggingOut)
       this.#setToken(message.accessToken, message.expiresAt, "other-tab", false);
     else if (message?.type === "signedout")
-      this.#forget("logout-in-other-tab", false);
+      this.#forget("logout-in-other-tab");
   }
 
   // ---- plumbing -----------------------------------------------------------------------

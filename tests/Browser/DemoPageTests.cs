@@ -331,6 +331,10 @@ public class DemoPageTests(ITestOutputHelper output)
         var email = $"ada-{Guid.NewGuid():N}"[..12] + "@example.test";
         using var http = browser.NewHttpClient();
         Assert.Equal(HttpStatusCode.Created, (await http.SignUpAsync(email, name: "Ada Lovelace")).StatusCode);
+        // Another device, so the session list (where the service has one) shows a revoke button.
+        http.DefaultRequestHeaders.UserAgent.ParseAdd(
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 18_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Mobile/15E148 Safari/604.1");
+        await http.LoginAsync(email);
         var page = await browser.NewPageAsync();
         await page.GotoAsync("/");
         await Expect(page.Locator("#login-form")).ToBeVisibleAsync();
