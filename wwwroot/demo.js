@@ -81,6 +81,8 @@ async function loadSessions() {
   note.hidden = true;
   try {
     const sessions = await auth.listSessions();
+    // This device first, then the most recently used.
+    sessions.sort((a, b) => (b.current - a.current) || (Date.parse(b.lastUsedAt) - Date.parse(a.lastUsedAt)));
     list.replaceChildren(...sessions.map(sessionRow));
     if (!sessions.length) showNote("No sessions.");
   } catch (error) {
