@@ -231,6 +231,30 @@ public class DemoPageTests(ITestOutputHelper output)
     }
 
     [BrowserFact]
+    public async Task ARefreshDoesNotWaitForeverForALockAnotherTabNeverReleases()
+    {
+        await using var browser = await BrowserHarness.StartAsync(output);
+        var email = await SignUpAsync(browser);
+        var page = await browser.NewPageAsync("tab 1");
+        await page.GotoAsync("/");
+        await LogInAsync(page, email);
+        await Expect(page.Locator("#status")).ToHaveTextAsync(email);
+        var stuck = await browser.NewPageAsync("stuck tab");
+        await stuck.GotoAsync("/");
+        await Expect(stuck.Locator("#status")).ToHaveTextAsync(email);
+        await stuck.EvaluateAsync("() => new Promise(held => navigator.locks.request('miniauth:refresh:' + location.origin, () => { held(); return new Promise(() => {}); }))");
+        browser.ResetCounts();
+
+        var restored = await page.EvaluateAsync<bool>(
+            "async () => { const { createMiniAuth } = await import('/miniauth.js'); " +
+            "return createMiniAuth({ lockTimeoutSeconds: 0.5 }).restore(); }");
+
+        Assert.True(restored);
+        Assert.Single(browser.RefreshCalls);
+        Assert.Equal(1, browser.CountResponses("/auth/restoreAccessToken", 200));
+    }
+
+    [BrowserFact]
     public async Task DocumentCookieNeverShowsTheRefreshToken()
     {
         await using var browser = await BrowserHarness.StartAsync(output);
