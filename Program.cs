@@ -15,11 +15,14 @@ builder.Services.ConfigureHttpJsonOptions(json =>
     json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(
         System.Text.Json.JsonNamingPolicy.CamelCase, allowIntegerValues: false)));
 builder.Services.AddOpenApi();
+builder.Services.AddMiniAuthCors();
 
 var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseCors();
+app.UseMiniAuthStaticFiles();
 app.UseRequestBodyLimit();
 app.UseAuthentication();
 app.UseAuthorization();

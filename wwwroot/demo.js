@@ -1,0 +1,210 @@
+// The demo page at "/": everything goes through miniauth.js, the way your own page would.
+import { createMiniAuth, MiniAuthError } from "./miniauth.js";
+
+export const auth = createMiniAuth();
+
+const $ = (id) => document.getElementById(id);
+const when = (iso) => new Date(iso).toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
+
+const signedOutMessages = {
+  "logout": "You are signed out.",
+  "logout-in-other-tab": "You signed out in another tab.",
+  "unauthorized": "Your session has ended. Please log in again.",
+  "refresh-refused": "Your session has ended. Please log in again.",
+};
+
+auth.addEventListener("signedin", () => showSignedIn());
+auth.addEventListener("signedout", (event) => {
+  const wasKnown = $("status").dataset.state !== "unknown";
+  showSignedOut();
+  if (wasKnown) say(signedOutMessages[event.detail.reason] ?? "You are signed out.");
+});
+
+// ---- views --------------------------------------------------------------------------
+
+function showSignedOut() {
+  setStatus("signedout", "Signed out");
+  $("signed-in").hidden = true;
+  $("signed-out").hidden = false;
+  $("profile-fetched").textContent = "";
+  $("sessions").replaceChildren();
+}
+
+async function showSignedIn() {
+  $("signed-out").hidden = true;
+  $("signed-in").hidden = false;
+  say(null);
+  setStatus("signedin", "Signed in");
+  await Promise.all([loadProfile(), loadSessions()]);
+}
+
+function setStatus(state, text) {
+  const status = $("status");
+  status.dataset.state = state;
+  status.textContent = text;
+}
+
+function say(text, kind = "info") {
+  const message = $("message");
+  message.hidden = !text;
+  message.textContent = text ?? "";
+  message.dataset.kind = kind;
+}
+
+// A call that ended in "signed out" has already said so through the event.
+function fail(error) {
+  if (!auth.isSignedIn) return;
+  say(error instanceof MiniAuthError ? error.message : "The service could not be reached.", "error");
+}
+
+// ---- profile ------------------------------------------------------------------------
+
+async function loadProfile() {
+  try {
+    const profile = await auth.fetchProfile();
+    $("profile-name").textContent = profile.name || "—";
+    $("profile-email").textContent = profile.email;
+    $("profile-roles").textContent = profile.roles.length ? profile.roles.join(", ") : "none";
+    $("profile-created").textContent = when(profile.createdAt);
+    $("profile-fetched").textContent = `Fetched ${new Date().toLocaleTimeString()}`;
+    setStatus("signedin", profile.email);
+  } catch (error) {
+    fail(error);
+  }
+}
+
+// ---- sessions -----------------------------------------------------------------------
+
+async function loadSessions() {
+  const list = $("sessions");
+  const note = $("sessions-note");
+  note.hidden = true;
+  try {
+    const sessions = await auth.listSessions();
+    // This device first, then the most recently used.
+    sessions.sort((a, b) => (b.current - a.current) || (Date.parse(b.lastUsedAt) - Date.parse(a.lastUsedAt)));
+    list.replaceChildren(...sessions.map(sessionRow));
+    if (!sessions.length) showNote("No sessions.");
+  } catch (error) {
+    list.replaceChildren();
+    if (error instanceof MiniAuthError && (error.status === 404 || error.status === 405))
+      showNote("The session list is not available on this server.");
+    else fail(error);
+  }
+
+  function showNote(text) {
+    note.textContent = text;
+    note.hidden = false;
+  }
+}
+
+function sessionRow(session) {
+  const row = $("session-row").content.firstElementChild.cloneNode(true);
+  row.dataset.sessionId = session.id;
+  row.querySelector(".session-agent").textContent = describeAgent(session.userAgent);
+  row.querySelector(".badge").hidden = !session.current;
+  row.querySelector(".session-meta").textContent = [
+    session.ipAddress,
+    `last used ${when(session.lastUsedAt)}`,
+    `since ${when(session.createdAt)}`,
+  ].filter(Boolean).join(" · ");
+  const revoke = row.querySelector(".revoke");
+  // This device signs out with the button below; revoke is for the others.
+  revoke.hidden = session.current;
+  revoke.addEventListener("click", async () => {
+    revoke.disabled = true;
+    try {
+      await auth.revokeSession(session.id);
+      row.remove();
+      say("Session revoked.");
+    } catch (error) {
+      revoke.disabled = false;
+      fail(error);
+    }
+  });
+  return row;
+}
+
+function describeAgent(userAgent) {
+  if (!userAgent) return "Unknown device";
+  const browser = /Edg\//.test(userAgent) ? "Edge"
+    : /(Chrome|Chromium)\//.test(userAgent) ? "Chrome"
+    : /Firefox\//.test(userAgent) ? "Firefox"
+    : /Safari\//.test(userAgent) ? "Safari"
+    : null;
+  const system = /Android/.test(userAgent) ? "Android"
+    : /iPhone|iPad/.test(userAgent) ? "iOS"
+    : /Windows/.test(userAgent) ? "Windows"
+    : /Mac OS X/.test(userAgent) ? "macOS"
+    : /Linux/.test(userAgent) ? "Linux"
+    : null;
+  if (browser && system) return `${browser} on ${system}`;
+  return browser ?? system ?? userAgent.slice(0, 60);
+}
+
+// ---- forms and buttons --------------------------------------------------------------
+
+function chooseTab(login) {
+  $("tab-login").setAttribute("aria-selected", String(login));
+  $("tab-signup").setAttribute("aria-selected", String(!login));
+  $("login-form").hidden = !login;
+  $("signup-form").hidden = login;
+  say(null);
+}
+
+async function busy(button, work) {
+  button.disabled = true;
+  try { await work(); } finally { button.disabled = false; }
+}
+
+function problemText(error) {
+  if (!(error instanceof MiniAuthError)) return "The service could not be reached.";
+  const fieldErrors = Object.values(error.problem?.errors ?? {}).flat();
+  return fieldErrors.length ? fieldErrors.join(" ") : error.message;
+}
+
+$("tab-login").addEventListener("click", () => chooseTab(true));
+$("tab-signup").addEventListener("click", () => chooseTab(false));
+
+$("login-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const form = event.currentTarget;
+  busy(form.querySelector("button"), async () => {
+    try {
+      await auth.login({ email: form.email.value, password: form.password.value });
+      form.reset();
+    } catch (error) {
+      say(problemText(error), "error");
+    }
+  });
+});
+
+$("signup-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const form = event.currentTarget;
+  busy(form.querySelector("button"), async () => {
+    try {
+      const email = form.email.value;
+      const password = form.password.value;
+      await auth.signup({ email, password, name: form.name.value || undefined });
+      await auth.login({ email, password });
+      form.reset();
+      chooseTab(true);
+    } catch (error) {
+      say(problemText(error), "error");
+    }
+  });
+});
+
+$("fetch-profile").addEventListener("click", (event) => busy(event.currentTarget, loadProfile));
+$("refresh-sessions").addEventListener("click", (event) => busy(event.currentTarget, loadSessions));
+$("logout").addEventListener("click", (event) => busy(event.currentTarget, () => auth.logout()));
+
+// ---- start --------------------------------------------------------------------------
+
+try {
+  await auth.restore();
+} catch {
+  showSignedOut();
+  say("The service could not be reached.", "error");
+}

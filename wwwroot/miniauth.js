@@ -1,0 +1,271 @@
+// miniauth.js: the browser side of MiniAuth, one dependency-free ES module.
+//
+// The access token lives in this module's memory only (never localStorage, sessionStorage
+// or a readable cookie); the refresh token lives in the service's HttpOnly cookie, which
+// page scripts cannot read. authFetch() adds the bearer, refreshes shortly before expiry,
+// and on a 401 `invalid_token` refreshes once and retries once. Tabs of one browser share
+// the cookie, so they take turns refreshing (Web Locks) and share what they get
+// (BroadcastChannel).
+//
+//   import { createMiniAuth } from "https://auth.example.com/miniauth.js";
+//   const auth = createMiniAuth({ baseUrl: "https://auth.example.com" });
+//   auth.addEventListener("signedout", () => showLogin());
+//   if (await auth.restore()) showApp(await auth.fetchProfile());
+//   const res = await auth.authFetch("https://api.example.com/orders");
+
+export class MiniAuthError extends Error {
+  constructor(status, problem) {
+    super(problem?.detail || problem?.title || `MiniAuth answered ${status}.`);
+    this.name = "MiniAuthError";
+    this.status = status;
+    this.problem = problem ?? null;
+  }
+}
+
+export function createMiniAuth(options = {}) {
+  return new MiniAuth(options);
+}
+
+export class MiniAuth extends EventTarget {
+  #baseUrl;
+  #refreshLeewayMs;
+  #lockTimeoutMs;
+  #requestTimeoutMs;
+  #lockName;
+  #channel = null;
+
+  #accessToken = null;
+  #expiresAt = 0;          // this browser's clock, ms
+  #leewayMs = 0;           // refresh this long before #expiresAt
+  #state = "unknown";      // "unknown" | "signedin" | "signedout"
+  #refreshing = null;      // the one refresh in flight in this tab
+  #loggingOut = false;     // no token is taken in, from anywhere, until the logout is done
+
+  constructor({
+    baseUrl = "",
+    refreshLeewaySeconds = 30,
+    lockTimeoutSeconds = 10,
+    requestTimeoutSeconds = 30,
+    channelName = "miniauth",
+  } = {}) {
+    super();
+    this.#baseUrl = String(baseUrl).replace(/\/+$/, "");
+    this.#refreshLeewayMs = refreshLeewaySeconds * 1000;
+    this.#lockTimeoutMs = lockTimeoutSeconds * 1000;
+    this.#requestTimeoutMs = requestTimeoutSeconds * 1000;
+    this.#lockName = `${channelName}:refresh:${this.#baseUrl || location.origin}`;
+    if (typeof BroadcastChannel === "function") {
+      this.#channel = new BroadcastChannel(`${channelName}:${this.#baseUrl || location.origin}`);
+      this.#channel.onmessage = (event) => this.#onTabMessage(event.data);
+    }
+  }
+
+  get state() { return this.#state; }
+  get isSignedIn() { return this.#state === "signedin"; }
+
+  // ---- account ----------------------------------------------------------------------
+
+  async signup({ email, password, name } = {}) {
+    const res = await this.#post("/auth/signup", { email, password, name });
+    if (!res.ok) throw await MiniAuth.#error(res);
+    return res.json();
+  }
+
+  async login({ email, password } = {}) {
+    const res = await this.#post("/auth/login", { email, password });
+    if (!res.ok) throw await MiniAuth.#error(res);
+    this.#accept(await res.json(), "login", true);
+  }
+
+  // Ends the session on the service (cookie and bearer both sent, so it ends even if one is
+  // missing) under the refresh lock, so no refresh in any tab lands after it; the other tabs
+  // hear of it once the service has ended the session.
+  async logout() {
+    const headers = this.#accessToken ? { Authorization: `Bearer ${this.#accessToken}` } : {};
+    this.#loggingOut = true;
+    this.#forget("logout");
+    try {
+      await this.#underLock(() =>
+        this.#fetch(`${this.#baseUrl}/auth/logout`, { method: "POST", credentials: "include", headers }));
+    } catch {
+      // Offline: the token is gone from this page all the same; the cookie expires on its own.
+    } finally {
+      this.#loggingOut = false;
+    }
+    this.#channel?.postMessage({ type: "signedout" });
+  }
+
+  // On page load: the cookie, if any, buys a fresh access token. Resolves to true when
+  // signed in.
+  async restore() {
+    if (this.#state === "signedin" && !this.#nearExpiry()) return true;
+    return (await this.#refresh(null)) !== null;
+  }
+
+  // ---- calls --------------------------------------------------------------------------
+
+  // Like fetch(), with the bearer. Refreshes before a token that is about to expire, and
+  // after a 401 `invalid_token` refreshes once and retries once. Any other 401, or a refused
+  // refresh, ends in a "signedout" event and the 401 response is returned, never a loop.
+  // A body given as a ReadableStream cannot be sent twice: use a string, Blob or FormData.
+  async authFetch(input, init = {}) {
+    const retry = input instanceof Request ? input.clone() : input;
+    let token = this.#accessToken;
+    let refreshed = false;
+    if (!token || this.#nearExpiry()) {
+      token = await this.#refresh(token);
+      refreshed = true;
+    }
+
+    const first = await fetch(input, MiniAuth.#withBearer(input, init, token));
+    if (first.status !== 401) return first;
+    if (!token || refreshed || !MiniAuth.#saysInvalidToken(first)) {
+      this.#forget("unauthorized");
+      return first;
+    }
+
+    const fresh = await this.#refresh(token);
+    if (!fresh) return first;
+    const second = await fetch(retry, MiniAuth.#withBearer(retry, init, fresh));
+    if (second.status === 401) this.#forget("unauthorized");
+    return second;
+  }
+
+  async fetchProfile() { return this.#json(await this.authFetch(this.#url("/profile"))); }
+
+  async listSessions() { return this.#json(await this.authFetch(this.#url("/sessions"))); }
+
+  async revokeSession(id) {
+    const res = await this.authFetch(this.#url(`/sessions/${encodeURIComponent(id)}`), { method: "DELETE" });
+    if (!res.ok) throw await MiniAuth.#error(res);
+  }
+
+  // ---- refresh ------------------------------------------------------------------------
+
+  // One refresh at a time in this tab (callers share it), and one at a time across tabs
+  // (a Web Lock, never awaited forever). `failed` is the token that prompted it: if another
+  // tab has meanwhile sent a newer one, that one is used and no request is made.
+  #refresh(failed) {
+    this.#refreshing ??= this.#refreshAcrossTabs(failed).finally(() => { this.#refreshing = null; });
+    return this.#refreshing;
+  }
+
+  #refreshAcrossTabs(failed) {
+    return this.#underLock(() => this.#refreshNow(failed));
+  }
+
+  async #underLock(work) {
+    const locks = globalThis.navigator?.locks;
+    if (!locks) return work();
+    const signal = MiniAuth.#timeout(this.#lockTimeoutMs);
+    let started = false;
+    try {
+      return await locks.request(this.#lockName, { signal }, () => { started = true; return work(); });
+    } catch (error) {
+      if (started || !signal.aborted) throw error;
+      // The lock did not come in time (a stuck tab): go ahead; the service forgives a
+      // concurrent rotation within its reuse grace.
+      return work();
+    }
+  }
+
+  async #refreshNow(failed) {
+    if (this.#accessToken && this.#accessToken !== failed && !this.#nearExpiry()) return this.#accessToken;
+    const res = await this.#fetch(`${this.#baseUrl}/auth/restoreAccessToken`, { method: "POST", credentials: "include" });
+    if (res.ok) return this.#accept(await res.json(), "refresh", true);
+    if (res.status === 400 || res.status === 401) {
+      this.#forget("refresh-refused");
+      return null;
+    }
+    throw await MiniAuth.#error(res);
+  }
+
+  #nearExpiry() {
+    return Date.now() >= this.#expiresAt - this.#leewayMs;
+  }
+
+  // ---- state --------------------------------------------------------------------------
+
+  #accept(tokens, reason, tellOtherTabs) {
+    if (this.#loggingOut) return null;
+    // expiresIn, measured on this browser's clock, is the token's exp without trusting the
+    // device's clock to agree with the service's.
+    const lifetimeMs = Number(tokens.expiresIn) * 1000;
+    this.#setToken(tokens.accessToken, Date.now() + lifetimeMs, reason, tellOtherTabs);
+    return tokens.accessToken;
+  }
+
+  #setToken(token, expiresAt, reason, tellOtherTabs) {
+    this.#accessToken = token;
+    this.#expiresAt = expiresAt;
+    // A short lifetime must not be "near expiry" from the moment it arrives.
+    this.#leewayMs = Math.min(this.#refreshLeewayMs, (expiresAt - Date.now()) / 2);
+    if (tellOtherTabs) this.#channel?.postMessage({ type: "token", accessToken: token, expiresAt });
+    const was = this.#state;
+    this.#state = "signedin";
+    this.dispatchEvent(new CustomEvent(was === "signedin" ? "refreshed" : "signedin", { detail: { reason } }));
+  }
+
+  #forget(reason) {
+    this.#accessToken = null;
+    this.#expiresAt = 0;
+    const was = this.#state;
+    this.#state = "signedout";
+    if (was !== "signedout") this.dispatchEvent(new CustomEvent("signedout", { detail: { reason } }));
+  }
+
+  #onTabMessage(message) {
+    if (message?.type === "token" && typeof message.accessToken === "string" && message.expiresAt > this.#expiresAt
+        && !this.#loggingOut)
+      this.#setToken(message.accessToken, message.expiresAt, "other-tab", false);
+    else if (message?.type === "signedout")
+      this.#forget("logout-in-other-tab");
+  }
+
+  // ---- plumbing -----------------------------------------------------------------------
+
+  #url(path) { return `${this.#baseUrl}${path}`; }
+
+  #post(path, body) {
+    return this.#fetch(this.#url(path), {
+      method: "POST",
+      credentials: "include",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+  }
+
+  // Calls to the service's /auth routes: one that hangs must not hold the lock forever.
+  #fetch(input, init) {
+    return fetch(input, { ...init, signal: MiniAuth.#timeout(this.#requestTimeoutMs) });
+  }
+
+  async #json(res) {
+    if (!res.ok) throw await MiniAuth.#error(res);
+    return res.json();
+  }
+
+  static #withBearer(input, init, token) {
+    const headers = new Headers(init.headers ?? (input instanceof Request ? input.headers : undefined));
+    if (token) headers.set("Authorization", `Bearer ${token}`);
+    else headers.delete("Authorization");
+    return { ...init, headers };
+  }
+
+  static #saysInvalidToken(res) {
+    return /error\s*=\s*"?invalid_token"?/i.test(res.headers.get("WWW-Authenticate") ?? "");
+  }
+
+  static #timeout(ms) {
+    if (typeof AbortSignal.timeout === "function") return AbortSignal.timeout(ms);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new DOMException("Timed out", "TimeoutError")), ms);
+    return controller.signal;
+  }
+
+  static async #error(res) {
+    let problem = null;
+    try { problem = await res.json(); } catch { /* not JSON */ }
+    return new MiniAuthError(res.status, problem);
+  }
+}
