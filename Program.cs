@@ -5,6 +5,7 @@ using MiniAuth.Storage.LiteDb;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddMiniAuth();
+builder.Services.AddAccountDefences();
 builder.Services.AddValidatedOptions<StorageOptions>(StorageOptions.Section);
 builder.Services.AddValidatedOptions<SweeperOptions>(SweeperOptions.Section);
 builder.Services.AddLiteDbStorage();
@@ -16,17 +17,27 @@ builder.Services.ConfigureHttpJsonOptions(json =>
         System.Text.Json.JsonNamingPolicy.CamelCase, allowIntegerValues: false)));
 builder.Services.AddOpenApi();
 
+if (AdminCommands.Requested(args))
+{
+    Environment.ExitCode = await AdminCommands.RunAsync(builder, args);
+    return;
+}
+
 var app = builder.Build();
 
+app.UseTrustedForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseRequestBodyLimit();
+app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapOpenApi();
 app.MapAuthApi();
 app.MapProfileApi();
+app.MapSessionsApi();
+app.MapAdminApi();
 app.MapWellKnownApi();
 app.MapStorageHealth();
 

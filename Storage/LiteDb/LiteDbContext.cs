@@ -7,6 +7,8 @@ namespace MiniAuth.Storage.LiteDb;
 // The one LiteDatabase of the process: LiteDB's file lock and its write journal assume it.
 public sealed class LiteDbContext : IDisposable
 {
+    readonly StoreFileLock? _fileLock;
+
     public LiteDbContext(IOptions<StorageOptions> options)
     {
         var path = options.Value.Path;
@@ -14,6 +16,7 @@ public sealed class LiteDbContext : IDisposable
         {
             path = System.IO.Path.GetFullPath(path);
             Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+            _fileLock = StoreFileLock.Acquire(path);
         }
 
         Database = new LiteDatabase(new ConnectionString
@@ -55,5 +58,9 @@ public sealed class LiteDbContext : IDisposable
         return mapper;
     }
 
-    public void Dispose() => Database.Dispose();
+    public void Dispose()
+    {
+        Database.Dispose();
+        _fileLock?.Dispose();
+    }
 }
