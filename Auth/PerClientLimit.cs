@@ -52,7 +52,10 @@ public sealed class ClockedWindowLimiter : RateLimiter
         _permits = new FixedWindowRateLimiter(new FixedWindowRateLimiterOptions
         {
             PermitLimit = permitLimit,
-            Window = window,
+            // TryReplenish is ignored until this much Stopwatch time has passed since the last
+            // one, even without auto-replenishment; it must be positive. One tick leaves the
+            // timing to TimeProvider.
+            Window = TimeSpan.FromTicks(1),
             QueueLimit = 0,
             AutoReplenishment = false,
         });

@@ -58,4 +58,14 @@ public static class AccountTestHelpers
     public static string UserId(this Login login) => HttpHelpers.Claims(login.AccessToken).GetProperty("sub").GetString()!;
 
     public static string SessionId(this Login login) => HttpHelpers.Claims(login.AccessToken).GetProperty("sid").GetString()!;
+
+    // A store file that outlives one app, for restarts; the caller deletes its folder.
+    public static string NewDatabasePath() =>
+        Path.Combine(Path.GetTempPath(), "miniauth-tests", Guid.NewGuid().ToString("N"), "miniauth.db");
+
+    public static void DeleteDatabase(string databasePath)
+    {
+        try { Directory.Delete(Path.GetDirectoryName(databasePath)!, recursive: true); }
+        catch (IOException) { }
+    }
 }
