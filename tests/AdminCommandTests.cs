@@ -129,13 +129,21 @@ public sealed class AdminCommandTests : IDisposable
     [Fact]
     public async Task ASecondServiceOnTheSameStoreFileRefusesToStart()
     {
-        await using var first = new MiniAuthApp(_databasePath);
-        first.NewClient();
-        await using var second = new MiniAuthApp(_databasePath);
+        var first = new MiniAuthApp(_databasePath);
+        var second = new MiniAuthApp(_databasePath);
+        try
+        {
+            first.NewClient();
 
-        var error = Assert.ThrowsAny<Exception>(() => second.NewClient());
+            var error = Assert.ThrowsAny<Exception>(() => second.NewClient());
 
-        Assert.Contains("in use by another MiniAuth process", error.ToString());
+            Assert.Contains("in use by another MiniAuth process", error.ToString());
+        }
+        finally
+        {
+            await first.DisposeAsync();
+            await second.DisposeAsync();
+        }
     }
 
     [Fact]

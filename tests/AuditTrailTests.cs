@@ -35,6 +35,11 @@ public class AuditTrailTests
         await client.SendAsync(HttpMethod.Post, "/profile/password", second.AccessToken, new { currentPassword = "wrong password here", newPassword }, ip);
         await client.SendAsync(HttpMethod.Post, "/profile/password", second.AccessToken, new { currentPassword = HttpHelpers.Password, newPassword }, ip);
         await client.SendAsync(HttpMethod.Delete, $"/sessions/{second.SessionId()}", second.AccessToken, address: ip);
+        var third = await HttpHelpers.ReadLoginAsync(await client.LoginFromAsync(email, newPassword, address: ip));
+        var logout = new HttpRequestMessage(HttpMethod.Post, "/auth/logout").WithBearer(third.AccessToken).From(ip);
+        await client.SendAsync(logout);
+        var fourth = await HttpHelpers.ReadLoginAsync(await client.LoginFromAsync(email, newPassword, address: ip));
+        await client.SendAsync(HttpMethod.Delete, "/sessions", fourth.AccessToken, address: ip);
         var admin = await client.LoginAsync("root@example.test", "root passphrase for tests");
         await client.SendAsync(HttpMethod.Delete, $"/admin/users/{login.UserId()}/sessions", admin.AccessToken, address: ip);
 
@@ -48,10 +53,12 @@ public class AuditTrailTests
         events.Assert("PasswordChangeFailed", ("UserId", userId), ("SessionId", second.SessionId()), ("ClientIp", ip));
         events.Assert("PasswordChanged", ("UserId", userId), ("SessionId", second.SessionId()), ("ClientIp", ip));
         events.Assert("SessionRevoked", ("UserId", userId), ("RevokedSessionId", second.SessionId()), ("ClientIp", ip));
+        events.Assert("LoggedOut", ("UserId", userId), ("SessionId", third.SessionId()), ("ClientIp", ip));
+        events.Assert("AllSessionsRevoked", ("UserId", userId), ("SessionId", fourth.SessionId()), ("ClientIp", ip));
         events.Assert("AdminForcedLogout", ("AdminId", admin.UserId()), ("UserId", userId), ("ClientIp", ip));
 
         string[] secrets = [HttpHelpers.Password, newPassword, "wrong password here", "root passphrase for tests",
-            login.AccessToken, login.Refresh, rotated.AccessToken, rotated.Refresh, second.AccessToken, "$argon2", email];
+            login.AccessToken, login.Refresh, rotated.AccessToken, rotated.Refresh, second.AccessToken, third.AccessToken, fourth.Refresh, "$argon2", email];
         foreach (var logged in events.All)
             foreach (var secret in secrets)
                 Xunit.Assert.DoesNotContain(secret, logged, StringComparison.OrdinalIgnoreCase);

@@ -62,6 +62,7 @@ public sealed class MiniAuthApp : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        await StoreRelease.WaitAsync(DatabasePath);
         if (_ownsDirectory)
         {
             try { Directory.Delete(Path.GetDirectoryName(DatabasePath)!, recursive: true); }

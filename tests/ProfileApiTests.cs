@@ -48,6 +48,21 @@ public class ProfileApiTests
         Assert.True(problem.GetProperty("errors").TryGetProperty("name", out _));
     }
 
+    [Theory]
+    [InlineData("PATCH", "/profile", "{\"name\":5}")]
+    [InlineData("PATCH", "/profile", "not json")]
+    [InlineData("POST", "/profile/password", "{\"currentPassword\":[1]}")]
+    [InlineData("POST", "/profile/password", "{")]
+    public async Task MalformedBodiesAre400ProblemsNot500(string method, string url, string body)
+    {
+        await using var app = new MiniAuthApp();
+        var client = app.NewClient();
+        var login = await client.SignUpAndLoginAsync();
+        var request = new HttpRequestMessage(new HttpMethod(method), url) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+
+        await (await client.SendAsync(request.WithBearer(login.AccessToken))).AssertProblemAsync(HttpStatusCode.BadRequest);
+    }
+
     [Fact]
     public async Task UpdateProfileRejectsAnOverlongName()
     {
