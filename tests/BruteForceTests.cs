@@ -222,6 +222,24 @@ public class BruteForceTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void APerIpWindowReportsIdleOnceItHasPassedSoItsPartitionCanBeDropped()
+    {
+        var time = new FakeTimeProvider(MiniAuthApp.Epoch);
+        using var limiter = new MiniAuth.Auth.ClockedWindowLimiter(2, TimeSpan.FromMinutes(1), time);
+
+        Assert.True(limiter.AttemptAcquire().IsAcquired);
+        Assert.True(limiter.AttemptAcquire().IsAcquired);
+        Assert.False(limiter.AttemptAcquire().IsAcquired);
+        time.Advance(TimeSpan.FromSeconds(59));
+        Assert.Null(limiter.IdleDuration);
+        time.Advance(TimeSpan.FromSeconds(31));
+
+        Assert.Equal(TimeSpan.FromSeconds(30), limiter.IdleDuration);
+        Assert.True(limiter.AttemptAcquire().IsAcquired);
+        Assert.Null(limiter.IdleDuration);
+    }
+
+    [Fact]
     public async Task ForwardedForIsIgnoredWithoutATrustedProxy()
     {
         await using var app = new MiniAuthApp(settings: new Dictionary<string, string?> { ["MiniAuth:RateLimiting:PerIpPermitsPerMinute"] = "1" });

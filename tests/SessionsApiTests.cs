@@ -87,6 +87,23 @@ public class SessionsApiTests
     }
 
     [Fact]
+    public async Task RevokingAnAlreadyEndedSessionAgainIsStill204()
+    {
+        await using var app = new MiniAuthApp();
+        var client = app.NewClient();
+        var email = await client.NewAccountAsync();
+        var old = await client.LoginAsync(email);
+        var mine = await client.LoginAsync(email);
+
+        var first = await client.SendAsync(HttpMethod.Delete, $"/sessions/{old.SessionId()}", mine.AccessToken);
+        var again = await client.SendAsync(HttpMethod.Delete, $"/sessions/{old.SessionId()}", mine.AccessToken);
+
+        Assert.Equal(HttpStatusCode.NoContent, first.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, again.StatusCode);
+        Assert.Equal("The session was ended: revoked by user.", await client.RefusedDetailAsync(old.AccessToken));
+    }
+
+    [Fact]
     public async Task RevokeSessionOfTheCurrentSessionEndsItAndClearsTheCookie()
     {
         await using var app = new MiniAuthApp();
