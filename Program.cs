@@ -5,6 +5,7 @@ using MiniAuth.Storage.LiteDb;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddMiniAuth();
+builder.Services.AddAccountDefences();
 builder.Services.AddValidatedOptions<StorageOptions>(StorageOptions.Section);
 builder.Services.AddValidatedOptions<SweeperOptions>(SweeperOptions.Section);
 builder.Services.AddLiteDbStorage();
@@ -17,19 +18,29 @@ builder.Services.ConfigureHttpJsonOptions(json =>
 builder.Services.AddOpenApi();
 builder.Services.AddMiniAuthCors();
 
+if (AdminCommands.Requested(args))
+{
+    Environment.ExitCode = await AdminCommands.RunAsync(builder, args);
+    return;
+}
+
 var app = builder.Build();
 
+app.UseTrustedForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseCors();
 app.UseMiniAuthStaticFiles();
 app.UseRequestBodyLimit();
+app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
 
 app.MapOpenApi();
 app.MapAuthApi();
 app.MapProfileApi();
+app.MapSessionsApi();
+app.MapAdminApi();
 app.MapWellKnownApi();
 app.MapStorageHealth();
 

@@ -7,8 +7,8 @@ public static class AuthApi
     public static RouteGroupBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
         var auth = app.MapGroup("/auth").WithTags("Auth");
-        auth.MapPost("/signup", Signup).WithName("signup");
-        auth.MapPost("/login", Login).WithName("login");
+        auth.MapPost("/signup", Signup).WithName("signup").RequireRateLimiting(PerClientLimit.Policy);
+        auth.MapPost("/login", Login).WithName("login").RequireRateLimiting(PerClientLimit.Policy);
         auth.MapPost("/restoreAccessToken", RestoreAccessToken).WithName("restoreAccessToken");
         auth.MapPost("/logout", Logout).WithName("logout");
         return auth;
@@ -16,7 +16,7 @@ public static class AuthApi
 
     static async Task<Results<Created<ProfileResponse>, ValidationProblem, ProblemHttpResult>> Signup(
         SignupRequest request, IUserStore users, PasswordHasher hasher, PasswordPolicy policy,
-        TimeProvider time, CancellationToken ct)
+        AuditTrail audit, HttpContext http, TimeProvider time, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         InputRules.CheckEmail(request.Email, errors);
@@ -36,22 +36,39 @@ public static class AuthApi
             CreatedAt = now,
         };
         if (!await users.TryCreateAsync(user, ct)) return Problems.EmailTaken();
+        audit.SignedUp(user.Id, ClientInfo.From(http).IpAddress);
         return TypedResults.Created("/profile", ProfileResponse.From(user));
     }
 
     static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> Login(
-        LoginRequest request, IUserStore users, PasswordHasher hasher, SessionIssuer sessions,
-        RefreshCookie cookie, HttpContext http, TimeProvider time, CancellationToken ct)
+        LoginRequest request, IUserStore users, PasswordHasher hasher, SessionIssuer sessions, LoginThrottle throttle,
+        AuditTrail audit, RefreshCookie cookie, HttpContext http, TimeProvider time, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         InputRules.CheckPresent(request.Email, "email", errors);
         InputRules.CheckPresent(request.Password, "password", errors);
         if (errors.Count > 0) return Problems.Invalid(errors);
 
-        // Unknown email and wrong password look the same, in content and in time.
-        var user = await users.FindByEmailAsync(InputRules.NormalizeEmail(request.Email!), ct);
+        // Unknown email and wrong password look the same, in content, in time and in throttling.
+        var now = time.GetUtcNow();
+        var email = InputRules.NormalizeEmail(request.Email!);
+        var client = ClientInfo.From(http);
+        var clientKey = ClientAddress.KeyOf(http);
+        var attempt = await throttle.BeginAsync(email, clientKey, now, ct);
+        var user = await users.FindByEmailAsync(email, ct);
+        if (attempt.Verdict == AttemptVerdict.Throttled)
+        {
+            audit.LoginThrottled(user?.Id, client.IpAddress, (int)Math.Ceiling(attempt.RetryAfter.TotalSeconds));
+            return Problems.TooManyFailedLogins(http, attempt.RetryAfter);
+        }
+
         var check = await hasher.VerifyAsync(user?.PasswordHash, request.Password!, ct);
-        if (user is null || check == PasswordCheck.Failed) return Problems.InvalidCredentials();
+        if (user is null || check == PasswordCheck.Failed)
+        {
+            audit.LoginFailed(user?.Id, client.IpAddress, attempt.FailureCount, throttle.MaxFailedLogins);
+            return Problems.InvalidCredentials();
+        }
+        await throttle.SucceededAsync(email, clientKey, ct);
 
         if (check == PasswordCheck.SucceededNeedsRehash)
         {
@@ -59,8 +76,8 @@ public static class AuthApi
             await users.UpdateAsync(user, ct);
         }
 
-        var now = time.GetUtcNow();
-        var issued = await sessions.StartAsync(user, ClientInfo.From(http), now, ct);
+        var issued = await sessions.StartAsync(user, client, now, ct);
+        audit.LoginSucceeded(user.Id, issued.SessionId, client.IpAddress);
         var inBody = request.RefreshTokenDelivery == RefreshTokenDelivery.Body;
         if (!inBody) cookie.Write(http, issued.RefreshToken, issued.RefreshExpiresAt, now);
         return TypedResults.Ok(Respond(issued, inBody));
@@ -69,7 +86,7 @@ public static class AuthApi
     // The refresh token comes from the cookie first, else from the Authorization header; it
     // goes back the way it came.
     static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> RestoreAccessToken(
-        SessionIssuer sessions, RefreshCookie cookie, HttpContext http, TimeProvider time, CancellationToken ct)
+        SessionIssuer sessions, AuditTrail audit, RefreshCookie cookie, HttpContext http, TimeProvider time, CancellationToken ct)
     {
         var fromCookie = cookie.Read(http);
         var refreshToken = fromCookie ?? BearerToken(http);
@@ -77,21 +94,26 @@ public static class AuthApi
 
         var now = time.GetUtcNow();
         var result = await sessions.RestoreAsync(refreshToken, now, ct);
+        var ip = ClientInfo.From(http).IpAddress;
         if (result.Tokens is not { } issued)
         {
+            if (result.ReuseDetected) audit.RefreshReuseDetected(result.Presented!.UserId, result.Presented.SessionId, ip);
+            else audit.RefreshRefused(result.Presented?.UserId, result.Presented?.SessionId, ip, result.Failure!);
             if (fromCookie is not null) cookie.Clear(http);
             return Problems.RefreshRefused(result.Failure!);
         }
+        audit.TokenRefreshed(issued.UserId, issued.SessionId, ip);
 
         if (fromCookie is not null) cookie.Write(http, issued.RefreshToken, issued.RefreshExpiresAt, now);
         return TypedResults.Ok(Respond(issued, refreshInBody: fromCookie is null));
     }
 
     static async Task<NoContent> Logout(
-        SessionIssuer sessions, RefreshCookie cookie, HttpContext http, TimeProvider time, CancellationToken ct)
+        SessionIssuer sessions, AuditTrail audit, RefreshCookie cookie, HttpContext http, TimeProvider time, CancellationToken ct)
     {
-        if ((cookie.Read(http) ?? BearerToken(http)) is { } token)
-            await sessions.EndAsync(token, RevocationReasons.Logout, time.GetUtcNow(), ct);
+        if ((cookie.Read(http) ?? BearerToken(http)) is { } token
+            && await sessions.EndAsync(token, RevocationReasons.Logout, time.GetUtcNow(), ct) is { } ended)
+            audit.LoggedOut(ended.UserId, ended.SessionId, ClientInfo.From(http).IpAddress);
         cookie.Clear(http);
         return TypedResults.NoContent();
     }

@@ -43,7 +43,7 @@ public static class InputRules
     }
 }
 
-public sealed class PasswordPolicy(IOptions<PasswordPolicyOptions> options)
+public sealed class PasswordPolicy(IOptions<PasswordPolicyOptions> options, CommonPasswords common)
 {
     readonly PasswordPolicyOptions _options = options.Value;
 
@@ -60,5 +60,7 @@ public sealed class PasswordPolicy(IOptions<PasswordPolicyOptions> options)
             errors[field] = [$"A password has {_options.MinLength} to {_options.MaxLength} characters."];
         else if (password.Any(char.IsControl))
             errors[field] = ["A password may not hold control characters."];
+        else if (common.IsCommon(password))
+            errors[field] = ["This password is one of the most commonly used; choose another."];
     }
 }

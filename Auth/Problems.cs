@@ -27,4 +27,29 @@ public static class Problems
         errors,
         title: "Invalid request",
         detail: "One or more fields are invalid; see errors.");
+
+    // 429 with Retry-After in whole seconds, rounded up so a client that waits that long is let in.
+    public static ProblemHttpResult TooManyRequests(HttpContext http, TimeSpan retryAfter, string detail)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
+        http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status429TooManyRequests,
+            title: "Too many attempts",
+            detail: detail,
+            extensions: new Dictionary<string, object?> { ["retryAfter"] = seconds });
+    }
+
+    public static ProblemHttpResult TooManyFailedLogins(HttpContext http, TimeSpan retryAfter) => TooManyRequests(
+        http, retryAfter, "Too many failed attempts for this account from this client; wait for Retry-After seconds.");
+
+    public static ProblemHttpResult SessionNotFound() => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound,
+        title: "Session not found",
+        detail: "The caller has no session with this id.");
+
+    public static ProblemHttpResult UserNotFound() => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound,
+        title: "User not found",
+        detail: "There is no user with this id.");
 }

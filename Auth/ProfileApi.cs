@@ -10,6 +10,8 @@ public static class ProfileApi
     {
         var profile = app.MapGroup("/profile").WithTags("Profile").RequireAuthorization();
         profile.MapGet("/", FetchProfile).WithName("fetchProfile");
+        profile.MapPatch("/", UpdateProfile).WithName("updateProfile");
+        profile.MapPost("/password", ChangePassword).WithName("changePassword");
         return profile;
     }
 
@@ -20,5 +22,59 @@ public static class ProfileApi
         return user is null
             ? Problems.SessionEnded("The account no longer exists.")
             : TypedResults.Ok(ProfileResponse.From(user));
+    }
+
+    // name is the one field; "" clears it.
+    static async Task<Results<Ok<ProfileResponse>, ValidationProblem, ProblemHttpResult>> UpdateProfile(
+        UpdateProfileRequest request, ClaimsPrincipal principal, IUserStore users, AuditTrail audit,
+        HttpContext http, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (request.Name is null) errors["name"] = ["The name is required (send \"\" to clear it)."];
+        InputRules.CheckName(request.Name, errors);
+        if (errors.Count > 0) return Problems.Invalid(errors);
+
+        var caller = Caller.From(principal, http);
+        if (await users.FindByIdAsync(caller.UserId, ct) is not { } user) return Problems.SessionEnded("The account no longer exists.");
+        user.Name = request.Name!.Length == 0 ? null : request.Name;
+        await users.UpdateAsync(user, ct);
+        audit.ProfileUpdated(caller.UserId, caller.SessionId, caller.IpAddress);
+        return TypedResults.Ok(ProfileResponse.From(user));
+    }
+
+    // A wrong current password is 400 with errors.currentPassword, not 401 (which a client would
+    // read as "refresh and retry"); guesses count against the same per account-and-client budget
+    // as logins, so a stolen access token is no way around it. Every other session is ended.
+    static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ChangePassword(
+        ChangePasswordRequest request, ClaimsPrincipal principal, IUserStore users, ISessionStore sessions,
+        PasswordHasher hasher, PasswordPolicy policy, LoginThrottle throttle, AuditTrail audit,
+        HttpContext http, TimeProvider time, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        InputRules.CheckPresent(request.CurrentPassword, "currentPassword", errors);
+        policy.Check(request.NewPassword, "newPassword", errors);
+        if (errors.Count == 0 && request.NewPassword == request.CurrentPassword)
+            errors["newPassword"] = ["The new password must differ from the current one."];
+        if (errors.Count > 0) return Problems.Invalid(errors);
+
+        var caller = Caller.From(principal, http);
+        if (await users.FindByIdAsync(caller.UserId, ct) is not { } user) return Problems.SessionEnded("The account no longer exists.");
+
+        var now = time.GetUtcNow();
+        var clientKey = ClientAddress.KeyOf(http);
+        var attempt = await throttle.BeginAsync(user.NormalizedEmail, clientKey, now, ct);
+        if (attempt.Verdict == AttemptVerdict.Throttled) return Problems.TooManyFailedLogins(http, attempt.RetryAfter);
+        if (await hasher.VerifyAsync(user.PasswordHash, request.CurrentPassword!, ct) == PasswordCheck.Failed)
+        {
+            audit.PasswordChangeFailed(caller.UserId, caller.SessionId, caller.IpAddress);
+            return Problems.Invalid(new Dictionary<string, string[]> { ["currentPassword"] = ["The current password is incorrect."] });
+        }
+        await throttle.SucceededAsync(user.NormalizedEmail, clientKey, ct);
+
+        user.PasswordHash = await hasher.HashAsync(request.NewPassword!, ct);
+        await users.UpdateAsync(user, ct);
+        var revoked = await sessions.RevokeAllForUserAsync(user.Id, RevocationReasons.PasswordChanged, now, caller.SessionId, ct);
+        audit.PasswordChanged(caller.UserId, caller.SessionId, caller.IpAddress, revoked);
+        return TypedResults.NoContent();
     }
 }

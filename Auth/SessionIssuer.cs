@@ -4,7 +4,12 @@ using MiniAuth.Storage;
 namespace MiniAuth.Auth;
 
 // What a new or rotated session hands out.
-public sealed record IssuedTokens(string AccessToken, string RefreshToken, DateTimeOffset RefreshExpiresAt, int AccessExpiresIn);
+public sealed record IssuedTokens(string AccessToken, string RefreshToken, DateTimeOffset RefreshExpiresAt, int AccessExpiresIn)
+{
+    // For the audit trail.
+    public string UserId { get; init; } = "";
+    public string SessionId { get; init; } = "";
+}
 
 // Where a session was started from, as the caller's device and address.
 public sealed record ClientInfo(string? IpAddress, string? UserAgent)
@@ -20,7 +25,12 @@ public sealed record ClientInfo(string? IpAddress, string? UserAgent)
 }
 
 // Either new tokens, or why none were issued (a detail safe to show the caller).
-public sealed record RestoreResult(IssuedTokens? Tokens, string? Failure);
+public sealed record RestoreResult(IssuedTokens? Tokens, string? Failure)
+{
+    // For the audit trail: the session a verified but refused token named, and whether it was reuse.
+    public ValidatedToken? Presented { get; init; }
+    public bool ReuseDetected { get; init; }
+}
 
 // The session rules: start on login, rotate on restore, honour the grace, treat reuse as theft.
 public sealed class SessionIssuer(ISessionStore sessions, IUserStore users, TokenService tokens, IOptions<TokenOptions> options)
@@ -51,7 +61,7 @@ public sealed class SessionIssuer(ISessionStore sessions, IUserStore users, Toke
             return Failed("The refresh token is invalid or has expired.");
 
         var session = await sessions.FindAsync(presented.SessionId, ct);
-        if (EndedReason(session, presented.UserId, now) is { } ended) return Failed(ended);
+        if (EndedReason(session, presented.UserId, now) is { } ended) return Failed(ended) with { Presented = presented };
 
         if (presented.Jti == session!.CurrentJti)
         {
@@ -61,7 +71,7 @@ public sealed class SessionIssuer(ISessionStore sessions, IUserStore users, Toke
 
             // Another caller rotated this very token a moment ago: the grace rule below decides.
             session = await sessions.FindAsync(presented.SessionId, ct);
-            if (EndedReason(session, presented.UserId, now) is { } endedMeanwhile) return Failed(endedMeanwhile);
+            if (EndedReason(session, presented.UserId, now) is { } endedMeanwhile) return Failed(endedMeanwhile) with { Presented = presented };
         }
 
         if (presented.Jti == session!.PreviousJti && now <= session.PreviousReplacedAt + _options.RefreshReuseGrace)
@@ -69,18 +79,18 @@ public sealed class SessionIssuer(ISessionStore sessions, IUserStore users, Toke
 
         // An older token came back: someone holds a copy. End the session and its newest token with it.
         await sessions.RevokeAsync(session.Id, RevocationReasons.ReuseDetected, now, ct);
-        return Failed($"The session was ended: {RevocationReasons.ReuseDetected}.");
+        return Failed($"The session was ended: {RevocationReasons.ReuseDetected}.") with { Presented = presented, ReuseDetected = true };
     }
 
     // Ends the session named by a refresh or access token. Anything unverifiable is ignored:
-    // logout stays idempotent and nobody ends a session they cannot prove is theirs.
-    public async Task EndAsync(string token, string reason, DateTimeOffset now, CancellationToken ct)
+    // logout stays idempotent and nobody ends a session they cannot prove is theirs. Returns the
+    // token whose session this call ended, if any.
+    public async Task<ValidatedToken?> EndAsync(string token, string reason, DateTimeOffset now, CancellationToken ct)
     {
         var validated = await tokens.ValidateRefreshTokenAsync(token) ?? await tokens.ValidateAccessTokenAsync(token);
-        if (validated is null) return;
+        if (validated is null) return null;
         var session = await sessions.FindAsync(validated.SessionId, ct);
-        if (session?.UserId == validated.UserId)
-            await sessions.RevokeAsync(session.Id, reason, now, ct);
+        return session?.UserId == validated.UserId && await sessions.RevokeAsync(session.Id, reason, now, ct) ? validated : null;
     }
 
     // Null while the session behind an access token is alive; otherwise why it is not.
@@ -108,7 +118,11 @@ public sealed class SessionIssuer(ISessionStore sessions, IUserStore users, Toke
         tokens.CreateAccessToken(user, session.Id, now),
         tokens.CreateRefreshToken(session),
         session.ExpiresAt,
-        (int)_options.AccessTokenLifetime.TotalSeconds);
+        (int)_options.AccessTokenLifetime.TotalSeconds)
+    {
+        UserId = user.Id,
+        SessionId = session.Id,
+    };
 
     static RestoreResult Failed(string why) => new(null, why);
 }

@@ -4,7 +4,7 @@ using MiniAuth.Auth;
 namespace MiniAuth.Storage;
 
 // Frees dead sessions the way Redis TTL would. Expiry is enforced on read; this only frees space.
-internal sealed partial class SessionSweeper(ISessionStore sessions, TimeProvider time,
+internal sealed partial class SessionSweeper(ISessionStore sessions, ILoginFailureStore loginFailures, TimeProvider time,
     IOptions<SweeperOptions> options, IOptions<TokenOptions> tokens, ILogger<SessionSweeper> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -20,10 +20,14 @@ internal sealed partial class SessionSweeper(ISessionStore sessions, TimeProvide
         try
         {
             var now = time.GetUtcNow();
-            // A revoked session is kept while its access tokens may still be presented, so their
-            // 401 can say why the session ended.
-            var deleted = await sessions.DeleteEndedAsync(now, now - tokens.Value.AccessTokenLifetime, ct);
+            // An ended session (revoked or expired) is kept while its access tokens may still be
+            // presented, so their 401 can say why the session ended.
+            var lastAccessTokenDied = now - tokens.Value.AccessTokenLifetime;
+            var deleted = await sessions.DeleteEndedAsync(lastAccessTokenDied, lastAccessTokenDied, ct);
             if (deleted > 0) LogSwept(deleted);
+            // Failed-login counts whose window has passed count for nothing any more.
+            var failures = await loginFailures.DeleteExpiredAsync(now, ct);
+            if (failures > 0) LogSweptLoginFailures(failures);
             return deleted;
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -35,6 +39,9 @@ internal sealed partial class SessionSweeper(ISessionStore sessions, TimeProvide
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Swept {Count} ended sessions")]
     partial void LogSwept(int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Swept {Count} expired failed-login counts")]
+    partial void LogSweptLoginFailures(int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Session sweep failed; retrying at the next interval")]
     partial void LogSweepFailed(Exception exception);

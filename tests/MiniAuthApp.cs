@@ -56,11 +56,13 @@ public sealed class MiniAuthApp : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
         builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Time));
+        builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, TestClientAddress>());
     }
 
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
+        await StoreRelease.WaitAsync(DatabasePath);
         if (_ownsDirectory)
         {
             try { Directory.Delete(Path.GetDirectoryName(DatabasePath)!, recursive: true); }

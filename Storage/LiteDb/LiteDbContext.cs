@@ -4,9 +4,12 @@ using Microsoft.Extensions.Options;
 
 namespace MiniAuth.Storage.LiteDb;
 
-// The one LiteDatabase of the process: LiteDB's file lock and its write journal assume it.
+// The one LiteDatabase of the process. LiteDB does not keep other processes out of its file,
+// so the store holds StoreFileLock beside it for as long as it runs.
 public sealed class LiteDbContext : IDisposable
 {
+    readonly StoreFileLock? _fileLock;
+
     public LiteDbContext(IOptions<StorageOptions> options)
     {
         var path = options.Value.Path;
@@ -20,6 +23,7 @@ public sealed class LiteDbContext : IDisposable
                 if (OperatingSystem.IsWindows()) Directory.CreateDirectory(folder);
                 else Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             }
+            _fileLock = StoreFileLock.Acquire(path);
         }
 
         Database = new LiteDatabase(new ConnectionString
@@ -61,5 +65,9 @@ public sealed class LiteDbContext : IDisposable
         return mapper;
     }
 
-    public void Dispose() => Database.Dispose();
+    public void Dispose()
+    {
+        Database.Dispose();
+        _fileLock?.Dispose();
+    }
 }

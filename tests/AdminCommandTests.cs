@@ -1,0 +1,194 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Time.Testing;
+
+namespace MiniAuth.Tests;
+
+// `MiniAuth admin …` run as users run it: the built MiniAuth.dll in a child process, on the same
+// store file as a MiniAuthApp before or after it.
+public sealed class AdminCommandTests : IDisposable
+{
+    const string Password = "a passphrase typed at the terminal";
+    readonly string _databasePath = AccountTestHelpers.NewDatabasePath();
+
+    public void Dispose() => AccountTestHelpers.DeleteDatabase(_databasePath);
+
+    [Fact]
+    public async Task CreateUserMakesAnAdminWhoCanUseTheAdminRoutes()
+    {
+        var created = await RunAsync(Password + "\n", "create-user", "--email", "boss@example.test", "--name", "The Boss", "--role", "admin");
+
+        Assert.Equal(0, created.ExitCode);
+        Assert.Contains("Created user", created.Output);
+        await using var app = new MiniAuthApp(_databasePath);
+        var client = app.NewClient();
+        var admin = await client.LoginAsync("boss@example.test", Password);
+        var profile = await (await client.FetchProfileAsync(admin.AccessToken)).JsonAsync();
+        Assert.Equal("The Boss", profile.GetProperty("name").GetString());
+        Assert.Equal(["admin"], profile.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+        Assert.Single(await client.ListSessionsAsync(admin.AccessToken, $"/admin/users/{admin.UserId()}/sessions"));
+    }
+
+    [Fact]
+    public async Task CreateUserRefusesACommonPasswordAndATakenEmail()
+    {
+        var common = await RunAsync("password1\n", "create-user", "--email", "someone@example.test");
+        Assert.Equal(2, common.ExitCode);
+        Assert.Contains("commonly used", common.Error);
+
+        Assert.Equal(0, (await RunAsync(Password + "\n", "create-user", "--email", "someone@example.test")).ExitCode);
+        var taken = await RunAsync(Password + "\n", "create-user", "--email", "SOMEONE@example.test");
+        Assert.Equal(1, taken.ExitCode);
+        Assert.Contains("already exists", taken.Error);
+    }
+
+    [Fact]
+    public async Task ListUsersPrintsEveryAccountWithItsRolesAndLiveSessions()
+    {
+        var first = HttpHelpers.NewEmail();
+        var second = HttpHelpers.NewEmail();
+        await using (var app = new MiniAuthApp(_databasePath, time: new FakeTimeProvider(DateTimeOffset.UtcNow)))
+        {
+            var client = app.NewClient();
+            await client.SignUpAndLoginAsync(email: first);
+            await client.NewAccountAsync(second);
+        }
+
+        var listed = await RunAsync(null, "list-users");
+
+        Assert.Equal(0, listed.ExitCode);
+        var lines = listed.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.EndsWith("\t1", Assert.Single(lines, l => l.Contains(first)).TrimEnd());
+        Assert.EndsWith("\t0", Assert.Single(lines, l => l.Contains(second)).TrimEnd());
+        Assert.DoesNotContain("argon2", listed.Output);
+    }
+
+    [Fact]
+    public async Task EndSessionsCutsOffEveryTokenOfTheUser()
+    {
+        // The command runs on the real clock, so the service's fake clock starts there too.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var email = HttpHelpers.NewEmail();
+        Login phone, laptop;
+        await using (var app = new MiniAuthApp(_databasePath, time: time))
+        {
+            var client = app.NewClient();
+            await client.NewAccountAsync(email);
+            phone = await client.LoginAsync(email);
+            laptop = await client.LoginAsync(email);
+        }
+
+        var ended = await RunAsync(null, "end-sessions", "--email", email);
+
+        Assert.Equal(0, ended.ExitCode);
+        Assert.Contains("Ended 2 sessions", ended.Output);
+        await using var restarted = new MiniAuthApp(_databasePath, time: time);
+        var again = restarted.NewClient();
+        foreach (var login in new[] { phone, laptop })
+        {
+            Assert.Equal("The session was ended: forced by admin.", await again.RefusedDetailAsync(login.AccessToken));
+            Assert.Equal(HttpStatusCode.Unauthorized, (await again.RestoreWithCookieAsync(login.Refresh)).StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task RotateSigningKeyMakesANewKeySignWhileTheOldOneStillVerifies()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        Login before;
+        await using (var app = new MiniAuthApp(_databasePath, time: time))
+            before = await app.NewClient().SignUpAndLoginAsync();
+
+        var rotated = await RunAsync(null, "rotate-signing-key");
+
+        Assert.Equal(0, rotated.ExitCode);
+        await using var restarted = new MiniAuthApp(_databasePath, time: time);
+        var client = restarted.NewClient();
+        var after = await client.SignUpAndLoginAsync();
+        var oldKid = HttpHelpers.Header(before.AccessToken).GetProperty("kid").GetString()!;
+        var newKid = HttpHelpers.Header(after.AccessToken).GetProperty("kid").GetString()!;
+        Assert.NotEqual(oldKid, newKid);
+        Assert.Contains(newKid, rotated.Output);
+        var jwks = await (await client.GetAsync("/.well-known/jwks.json")).JsonAsync();
+        Assert.Equal(new[] { oldKid, newKid }.Order(), jwks.GetProperty("keys").EnumerateArray().Select(k => k.GetProperty("kid").GetString()!).Order());
+        Assert.Equal(HttpStatusCode.OK, (await client.FetchProfileAsync(before.AccessToken)).StatusCode);
+    }
+
+    [Fact]
+    public async Task CommandsRefuseToRunWhileTheServiceHoldsTheStore()
+    {
+        await using var app = new MiniAuthApp(_databasePath);
+        await app.NewClient().SignUpAndLoginAsync();
+
+        var refused = await RunAsync(null, "list-users");
+
+        Assert.Equal(3, refused.ExitCode);
+        Assert.Contains("in use by another MiniAuth process", refused.Error);
+        Assert.Equal(HttpStatusCode.OK, (await app.NewClient().GetAsync("/health")).StatusCode);
+    }
+
+    [Fact]
+    public async Task ASecondServiceOnTheSameStoreFileRefusesToStart()
+    {
+        var first = new MiniAuthApp(_databasePath);
+        var second = new MiniAuthApp(_databasePath);
+        try
+        {
+            first.NewClient();
+
+            var error = Assert.ThrowsAny<Exception>(() => second.NewClient());
+
+            Assert.Contains("in use by another MiniAuth process", error.ToString());
+        }
+        finally
+        {
+            await first.DisposeAsync();
+            await second.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task AnUnknownCommandPrintsTheUsage()
+    {
+        var result = await RunAsync(null, "drop-everything");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("Usage: MiniAuth admin", result.Error);
+    }
+
+    sealed record Run(int ExitCode, string Output, string Error);
+
+    async Task<Run> RunAsync(string? input, params string[] args)
+    {
+        var start = new ProcessStartInfo(DotnetHost())
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "MiniAuth.dll"));
+        start.ArgumentList.Add("admin");
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        start.ArgumentList.Add($"--MiniAuth:Storage:Path={_databasePath}");
+        // The same cheap Argon2 parameters as MiniAuthApp, so its logins need no rehash.
+        start.ArgumentList.Add("--MiniAuth:PasswordHashing:MemoryKiB=64");
+        start.ArgumentList.Add("--MiniAuth:PasswordHashing:Iterations=1");
+
+        using var process = Process.Start(start)!;
+        if (input is not null) await process.StandardInput.WriteAsync(input);
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        try { await process.WaitForExitAsync(deadline.Token); }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"admin {string.Join(' ', args)} did not finish within 60 s");
+        }
+        return new Run(process.ExitCode, await output, await error);
+    }
+
+    static string DotnetHost() =>
+        Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath! : "dotnet";
+}
