@@ -7,7 +7,7 @@ namespace MiniAuth.Tests;
 public class SweeperTests
 {
     [Fact]
-    public async Task TheSweeperDeletesSessionsOnlyOnceTheyHaveExpired()
+    public async Task TheSweeperDeletesExpiredSessionsOnceTheirLastAccessTokenHasExpiredToo()
     {
         await using var app = new MiniAuthApp();
         var client = app.NewClient();
@@ -15,7 +15,8 @@ public class SweeperTests
         var sweeper = Sweeper(app);
 
         // Moving the clock also ticks the running sweeper: the store's contents are what count.
-        app.Time.Advance(app.RefreshTokenLifetime);
+        // An expired session is kept while its access tokens live, so their 401 can say why.
+        app.Time.Advance(app.RefreshTokenLifetime + app.AccessTokenLifetime);
         await sweeper.SweepOnceAsync(default);
         Assert.Equal(3, await CountSessionsAsync(app));
 
@@ -51,7 +52,7 @@ public class SweeperTests
         await client.SignUpAndLoginAsync();
         Assert.Equal(1, await CountSessionsAsync(app));
 
-        app.Time.Advance(app.RefreshTokenLifetime + TimeSpan.FromMinutes(10));
+        app.Time.Advance(app.RefreshTokenLifetime + app.AccessTokenLifetime + TimeSpan.FromMinutes(10));
 
         // The timer fired on the fake clock; its sweep runs on the thread pool.
         Assert.True(SpinWait.SpinUntil(() => CountSessionsAsync(app).GetAwaiter().GetResult() == 0, TimeSpan.FromSeconds(10)));
