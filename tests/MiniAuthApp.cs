@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using MiniAuth.Auth;
@@ -34,6 +35,7 @@ public sealed class MiniAuthApp : WebApplicationFactory<Program>
     }
 
     public FakeTimeProvider Time { get; }
+    public CapturedLogs Logs { get; } = new();
     public string DatabasePath { get; }
 
     public TokenOptions TokenOptions => Services.GetRequiredService<IOptions<TokenOptions>>().Value;
@@ -54,6 +56,7 @@ public sealed class MiniAuthApp : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
         builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Time));
         builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, TestClientAddress>());
