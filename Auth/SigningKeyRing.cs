@@ -163,15 +163,19 @@ public sealed class SigningKeyRing(ISigningKeyStore store, TimeProvider time, IO
 public sealed partial class SigningKeyLoader(SigningKeyRing keys, TimeProvider time, IOptions<SigningKeyOptions> options,
     ILogger<SigningKeyLoader> logger) : BackgroundService
 {
+    PeriodicTimer? _timer;
+
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
         await keys.LoadAsync(cancellationToken);
+        // Made before the host reports started, so that no tick of the clock can be missed.
+        _timer = new PeriodicTimer(options.Value.ReloadInterval, time);
         await base.StartAsync(cancellationToken);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(options.Value.ReloadInterval, time);
+        using var timer = _timer!;
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             // A failed reload keeps the keys it had and is retried next tick.

@@ -1,6 +1,11 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using MiniAuth.Auth;
 using MiniAuth.Storage;
+using MiniAuth.Storage.LiteDb;
 
 namespace MiniAuth.Tests;
 
@@ -135,7 +140,7 @@ public class ScaleOutTests
         // A key no token has shown B yet reaches B's JWKS and its signing by the periodic reload.
         var fourth = await a.Get<SigningKeyRing>().RotateAsync(CancellationToken.None);
         Assert.DoesNotContain(fourth, await JwksKidsAsync(clientB));
-        a.Time.Advance(b.Get<Microsoft.Extensions.Options.IOptions<SigningKeyOptions>>().Value.ReloadInterval);
+        a.Time.Advance(b.Get<IOptions<SigningKeyOptions>>().Value.ReloadInterval);
         await EventuallyAsync(async () => (await JwksKidsAsync(clientB)).Contains(fourth), "B publishes the key A rotated to");
         Assert.Equal(fourth, Kid((await clientB.SignUpAndLoginAsync()).AccessToken));
         Assert.Superset(new HashSet<string> { Kid(first.AccessToken), second, third, fourth }, await JwksKidsAsync(clientB));
@@ -157,7 +162,7 @@ public class ScaleOutTests
         Assert.Equal(HttpStatusCode.OK, (await a.NewClient().FetchProfileAsync(onB.AccessToken)).StatusCode);
 
         // And by the next reload they sign with the same one, the only key not retired.
-        a.Time.Advance(a.Get<Microsoft.Extensions.Options.IOptions<SigningKeyOptions>>().Value.ReloadInterval);
+        a.Time.Advance(a.Get<IOptions<SigningKeyOptions>>().Value.ReloadInterval);
         var ringA = a.Get<SigningKeyRing>();
         var ringB = b.Get<SigningKeyRing>();
         var active = (await a.Get<ISigningKeyStore>().ListAsync(CancellationToken.None)).Where(k => k.RetiredAt is null).ToList();
@@ -214,38 +219,50 @@ public class ScaleOutTests
         Assert.Equal("Unhealthy", problem.GetProperty("checks").GetProperty("sessions").GetString());
     }
 
-    static string Messages(Exception e)
+    // What the host runs before it starts (options validation, then StorageConnector), run here
+    // without a host: a failed in-process start can surface as an ObjectDisposedException from
+    // the test host instead of its cause.
+    static async Task<Exception> StartFailureAsync(Dictionary<string, string?> settings)
     {
-        var all = new List<string>();
-        for (Exception? x = e; x is not null; x = x.InnerException) all.Add(x.Message);
-        if (e is AggregateException aggregate) all.AddRange(aggregate.InnerExceptions.Select(Messages));
-        return string.Join(" | ", all);
+        var services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())
+            .AddSingleton(TimeProvider.System)
+            .AddLogging();
+        services.AddLiteDbStorage();
+        services.AddStorageBackends();
+        await using var provider = services.BuildServiceProvider();
+        return await Record.ExceptionAsync(async () =>
+        {
+            provider.GetRequiredService<IStartupValidator>().Validate();
+            foreach (var service in provider.GetServices<IHostedService>().OfType<IHostedLifecycleService>())
+                await service.StartingAsync(CancellationToken.None);
+        }) ?? throw new Xunit.Sdk.XunitException("The start did not fail.");
     }
 
     [Fact]
     public async Task StartStopsWithAMessageNamingTheRedisServerThatDoesNotAnswer()
     {
         var port = TestServers.ClosedPort();
-        await using var app = new MiniAuthApp(settings: new Dictionary<string, string?>
+        var error = await StartFailureAsync(new()
         {
             ["MiniAuth:Storage:Sessions"] = "Redis",
             ["ConnectionStrings:Redis"] = $"127.0.0.1:{port},connectTimeout=1000",
         });
-        var error = Assert.ThrowsAny<Exception>(() => app.Server);
-        Assert.Contains($"Redis at 127.0.0.1:{port} (ConnectionStrings:Redis", Messages(error));
+        var unavailable = Assert.IsType<StorageUnavailableException>(error);
+        Assert.StartsWith($"Redis at 127.0.0.1:{port} (ConnectionStrings:Redis, used for MiniAuth:Storage:Sessions) does not answer:", unavailable.Message);
     }
 
     [Fact]
     public async Task StartStopsWithAMessageNamingThePostgresServerThatDoesNotAnswer()
     {
         var port = TestServers.ClosedPort();
-        await using var app = new MiniAuthApp(settings: new Dictionary<string, string?>
+        var error = await StartFailureAsync(new()
         {
             ["MiniAuth:Storage:Users"] = "Postgres",
             ["ConnectionStrings:Postgres"] = $"Host=127.0.0.1;Port={port};Username=miniauth;Database=miniauth;Timeout=2",
         });
-        var error = Assert.ThrowsAny<Exception>(() => app.Server);
-        Assert.Contains($"PostgreSQL at 127.0.0.1:{port} database miniauth (ConnectionStrings:Postgres", Messages(error));
+        var unavailable = Assert.IsType<StorageUnavailableException>(error);
+        Assert.StartsWith($"PostgreSQL at 127.0.0.1:{port} database miniauth (ConnectionStrings:Postgres, used for MiniAuth:Storage:Users) could not be used:", unavailable.Message);
     }
 
     [Theory]
@@ -253,8 +270,14 @@ public class ScaleOutTests
     [InlineData("MiniAuth:Storage:Users", "Postgres", "ConnectionStrings:Postgres")]
     public async Task AServerBackendWithoutItsConnectionStringStopsTheStartNamingTheKey(string key, string value, string missing)
     {
-        await using var app = new MiniAuthApp(settings: new Dictionary<string, string?> { [key] = value });
-        var error = Assert.ThrowsAny<Exception>(() => app.Server);
-        Assert.Contains($"{key} is {value}: set {missing}", Messages(error));
+        var error = await StartFailureAsync(new() { [key] = value });
+        Assert.Contains($"{key} is {value}: set {missing}", Assert.IsType<OptionsValidationException>(error).Message);
+    }
+
+    [Fact]
+    public async Task AnUnknownBackendNameStopsTheStartNamingTheKey()
+    {
+        var error = await StartFailureAsync(new() { ["MiniAuth:Storage:Sessions"] = "Memcached" });
+        Assert.Contains("MiniAuth:Storage:Sessions", error.Message);
     }
 }
