@@ -187,6 +187,34 @@ public class ScaleOutTests
     }
 
     [ServersFact]
+    public async Task RedisFreesASessionAtItsEndAndARevokedOneOnceItsAccessTokensAreDead()
+    {
+        await using var store = await TestBackend.CreateAsync(Backend.Servers);
+        await using var app = store.NewApp();
+        var client = app.NewClient();
+        var kept = await client.SignUpAndLoginAsync(delivery: "body");
+        var ended = await client.SignUpAndLoginAsync(delivery: "body");
+        var redis = (await TestServers.RedisAsync()).GetDatabase();
+        var prefix = store.Settings["MiniAuth:Storage:RedisKeyPrefix"];
+        string Key(Login login) => $"{prefix}session:{HttpHelpers.Claims(login.Refresh).GetProperty("sid").GetString()}";
+
+        await client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/auth/logout") { Headers = { Authorization = new("Bearer", ended.Refresh) } });
+
+        // TTLs run on Redis' own clock: the time left by the service's clock when last written.
+        var keptTtl = (await redis.KeyTimeToLiveAsync(Key(kept)))!.Value;
+        Assert.InRange(keptTtl, app.RefreshTokenLifetime - TimeSpan.FromMinutes(1), app.RefreshTokenLifetime);
+        var endedTtl = (await redis.KeyTimeToLiveAsync(Key(ended)))!.Value;
+        Assert.InRange(endedTtl, app.AccessTokenLifetime - TimeSpan.FromMinutes(1), app.AccessTokenLifetime);
+        var userIndex = $"{prefix}user-sessions:{UserId(kept.AccessToken)}";
+        Assert.InRange((await redis.KeyTimeToLiveAsync(userIndex))!.Value, app.RefreshTokenLifetime - TimeSpan.FromMinutes(1), app.RefreshTokenLifetime);
+
+        // A rotation moves the end, and the TTL with it.
+        app.Time.Advance(TimeSpan.FromDays(1));
+        Assert.Equal(HttpStatusCode.OK, (await client.RestoreWithBearerAsync(kept.Refresh)).StatusCode);
+        Assert.InRange((await redis.KeyTimeToLiveAsync(Key(kept)))!.Value, app.RefreshTokenLifetime - TimeSpan.FromMinutes(1), app.RefreshTokenLifetime);
+    }
+
+    [ServersFact]
     public async Task NoLiteDbFileIsOpenedWhenEveryStoreIsOnAServer()
     {
         await using var store = await TestBackend.CreateAsync(Backend.Servers);

@@ -42,12 +42,19 @@ public sealed class RedisConnection(IOptions<StorageBackendOptions> options) : I
                 catch (Exception e) when (e is RedisException or TimeoutException or System.Net.Sockets.SocketException)
                 {
                     throw new StorageUnavailableException(
-                        $"Redis at {Describe(configuration.EndPoints)} (ConnectionStrings:Redis, used for MiniAuth:Storage:Sessions) does not answer: {e.Message}", e);
+                        $"Redis at {Describe(configuration.EndPoints)} (ConnectionStrings:Redis, used for MiniAuth:Storage:Sessions) does not answer: {Reason(e)}", e);
                 }
             }
             return _multiplexer.GetDatabase();
         }
         finally { _connecting.Release(); }
+    }
+
+    // The client's message without its advice to set abortConnect=false: MiniAuth sets it itself.
+    static string Reason(Exception e)
+    {
+        var advice = e.Message.IndexOf(" To allow this multiplexer", StringComparison.Ordinal);
+        return advice > 0 ? e.Message[..advice] : e.Message;
     }
 
     static string Describe(EndPointCollection endPoints) => string.Join(", ", endPoints.Select(e => e switch
