@@ -9,6 +9,10 @@ MINIAUTH_PG_BIN=${MINIAUTH_PG_BIN:-/usr/lib/postgresql/15/bin}
 
 _port_is_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+_as_pg() {
+  if [ "$(id -u)" = 0 ]; then runuser -u "$MINIAUTH_PG_USER" -- "$@"; else "$@"; fi
+}
+
 _free_port() {
   local port
   for port in $(seq "$1" $(($1 + 200))); do
@@ -41,21 +45,25 @@ start_test_servers() {
   redis-cli -h 127.0.0.1 -p "$redis_port" ping >/dev/null || { cat "$MINIAUTH_SERVERS_DIR/redis.log" >&2; return 1; }
   export MINIAUTH_TEST_REDIS="127.0.0.1:$redis_port"
 
-  # postgres refuses to run as root: the cluster belongs to an unprivileged user.
-  local pg_user=postgres
-  if ! id "$pg_user" >/dev/null 2>&1; then
-    pg_user=miniauth-pg
-    id "$pg_user" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$pg_user"
+  # postgres refuses to run as root: as root the cluster belongs to an unprivileged user.
+  local pg_user
+  pg_user=$(id -un)
+  if [ "$(id -u)" = 0 ]; then
+    pg_user=postgres
+    if ! id "$pg_user" >/dev/null 2>&1; then
+      pg_user=miniauth-pg
+      id "$pg_user" >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin "$pg_user"
+    fi
   fi
   MINIAUTH_PG_USER=$pg_user
   export MINIAUTH_PG_USER
   local pg_port pg_dir="$MINIAUTH_SERVERS_DIR/pg"
   pg_port=$(_free_port 5440)
   mkdir -p "$pg_dir"
-  chown "$pg_user" "$pg_dir"
+  if [ "$(id -u)" = 0 ]; then chown "$pg_user" "$pg_dir"; fi
   chmod 755 "$MINIAUTH_SERVERS_DIR"
-  runuser -u "$pg_user" -- "$MINIAUTH_PG_BIN/initdb" -D "$pg_dir/data" -U miniauth --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
-  runuser -u "$pg_user" -- "$MINIAUTH_PG_BIN/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 \
+  _as_pg "$MINIAUTH_PG_BIN/initdb" -D "$pg_dir/data" -U miniauth --auth=trust -E UTF8 --locale=C.UTF-8 >/dev/null
+  _as_pg "$MINIAUTH_PG_BIN/pg_ctl" -D "$pg_dir/data" -l "$pg_dir/server.log" -w -t 60 \
     -o "-c listen_addresses=127.0.0.1 -p $pg_port -k $pg_dir -c max_connections=200 -c fsync=off" start >/dev/null \
     || { cat "$pg_dir/server.log" >&2; return 1; }
   export MINIAUTH_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=miniauth;Database=postgres"
@@ -66,7 +74,7 @@ start_test_servers() {
 stop_test_servers() {
   [ -n "${MINIAUTH_SERVERS_DIR:-}" ] || return 0
   if [ -d "$MINIAUTH_SERVERS_DIR/pg/data" ]; then
-    runuser -u "$MINIAUTH_PG_USER" -- "$MINIAUTH_PG_BIN/pg_ctl" -D "$MINIAUTH_SERVERS_DIR/pg/data" -m fast -w stop >/dev/null 2>&1 || true
+    _as_pg "$MINIAUTH_PG_BIN/pg_ctl" -D "$MINIAUTH_SERVERS_DIR/pg/data" -m fast -w stop >/dev/null 2>&1 || true
   fi
   if [ -f "$MINIAUTH_SERVERS_DIR/redis.pid" ]; then
     kill "$(cat "$MINIAUTH_SERVERS_DIR/redis.pid")" 2>/dev/null || true
