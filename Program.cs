@@ -9,6 +9,7 @@ builder.Services.AddAccountDefences();
 builder.Services.AddValidatedOptions<StorageOptions>(StorageOptions.Section);
 builder.Services.AddValidatedOptions<SweeperOptions>(SweeperOptions.Section);
 builder.Services.AddLiteDbStorage();
+builder.Services.AddStorageBackends();
 builder.Services.AddHostedService<SessionSweeper>();
 builder.Services.AddStorageHealthChecks();
 builder.Services.AddMiniAuthProblemDetails();

@@ -14,6 +14,7 @@ public static class AuthServices
         services.AddValidatedOptions<RefreshCookieOptions>(RefreshCookieOptions.Section);
         services.AddValidatedOptions<PasswordHashingOptions>(PasswordHashingOptions.Section);
         services.AddValidatedOptions<PasswordPolicyOptions>(PasswordPolicyOptions.Section);
+        services.AddValidatedOptions<SigningKeyOptions>(SigningKeyOptions.Section);
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<PasswordHasher>();
@@ -33,6 +34,7 @@ public static class AuthServices
                 bearer.TimeProvider = time;
                 bearer.Events = new JwtBearerEvents
                 {
+                    OnMessageReceived = SigningKeyRing.LearnKidOfBearerAsync,
                     OnTokenValidated = RequireLiveSessionAsync,
                     OnChallenge = AccessTokenFailure.RememberForProblemDetails,
                 };

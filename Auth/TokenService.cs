@@ -76,6 +76,10 @@ public sealed class TokenService
     async Task<ValidatedToken?> ValidateAsync(string token, TokenValidationParameters parameters)
     {
         var result = await _handler.ValidateTokenAsync(token, parameters);
+        // A key another instance created since this one last read the store.
+        if (result.Exception is SecurityTokenSignatureKeyNotFoundException
+            && await _keys.LearnAsync(SigningKeyRing.KidOf(token), CancellationToken.None))
+            result = await _handler.ValidateTokenAsync(token, parameters);
         if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt) return null;
         return jwt.TryGetPayloadValue<string>(JwtRegisteredClaimNames.Sid, out var sid)
             && !string.IsNullOrEmpty(jwt.Subject) && !string.IsNullOrEmpty(jwt.Id) && !string.IsNullOrEmpty(sid)

@@ -1,0 +1,132 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace MiniAuth.Storage.Postgres;
+
+// timestamptz keeps microseconds: ticks below that are dropped on the way in.
+
+public sealed class PostgresUserStore(PostgresDatabase db) : IUserStore
+{
+    const string Columns = "id, email, normalized_email, name, password_hash, roles, created_at";
+
+    public Task<UserRecord?> FindByIdAsync(string id, CancellationToken ct) =>
+        FindOneAsync($"SELECT {Columns} FROM miniauth_users WHERE id = @key", id, ct);
+
+    public Task<UserRecord?> FindByEmailAsync(string normalizedEmail, CancellationToken ct) =>
+        FindOneAsync($"SELECT {Columns} FROM miniauth_users WHERE normalized_email = @key", normalizedEmail, ct);
+
+    // The unique index on normalized_email decides between two signups racing on two instances.
+    public async Task<bool> TryCreateAsync(UserRecord user, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            $"INSERT INTO miniauth_users ({Columns}) VALUES (@id, @email, @normalized, @name, @hash, @roles, @created) ON CONFLICT DO NOTHING",
+            connection);
+        Bind(command, user);
+        return await command.ExecuteNonQueryAsync(ct) == 1;
+    }
+
+    public async Task UpdateAsync(UserRecord user, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            "UPDATE miniauth_users SET email = @email, normalized_email = @normalized, name = @name, " +
+            "password_hash = @hash, roles = @roles, created_at = @created WHERE id = @id",
+            connection);
+        Bind(command, user);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<UserRecord>> ListAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var command = new NpgsqlCommand($"SELECT {Columns} FROM miniauth_users ORDER BY created_at, id", connection);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var users = new List<UserRecord>();
+        while (await reader.ReadAsync(ct)) users.Add(Read(reader));
+        return users;
+    }
+
+    async Task<UserRecord?> FindOneAsync(string sql, string key, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("key", key);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? Read(reader) : null;
+    }
+
+    static void Bind(NpgsqlCommand command, UserRecord user)
+    {
+        command.Parameters.AddWithValue("id", user.Id);
+        command.Parameters.AddWithValue("email", user.Email);
+        command.Parameters.AddWithValue("normalized", user.NormalizedEmail);
+        command.Parameters.AddWithValue("name", NpgsqlDbType.Text, (object?)user.Name ?? DBNull.Value);
+        command.Parameters.AddWithValue("hash", user.PasswordHash);
+        command.Parameters.AddWithValue("roles", NpgsqlDbType.Array | NpgsqlDbType.Text, user.Roles.ToArray());
+        command.Parameters.AddWithValue("created", user.CreatedAt);
+    }
+
+    static UserRecord Read(NpgsqlDataReader reader) => new()
+    {
+        Id = reader.GetString(0),
+        Email = reader.GetString(1),
+        NormalizedEmail = reader.GetString(2),
+        Name = reader.IsDBNull(3) ? null : reader.GetString(3),
+        PasswordHash = reader.GetString(4),
+        Roles = [.. reader.GetFieldValue<string[]>(5)],
+        CreatedAt = reader.GetFieldValue<DateTimeOffset>(6),
+    };
+}
+
+public sealed class PostgresSigningKeyStore(PostgresDatabase db) : ISigningKeyStore
+{
+    public async Task<IReadOnlyList<SigningKeyRecord>> ListAsync(CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var command = new NpgsqlCommand(
+            "SELECT id, algorithm, private_key, created_at, retired_at FROM miniauth_signing_keys ORDER BY created_at, id", connection);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var keys = new List<SigningKeyRecord>();
+        while (await reader.ReadAsync(ct))
+        {
+            keys.Add(new SigningKeyRecord
+            {
+                Id = reader.GetString(0),
+                Algorithm = reader.GetString(1),
+                PrivateKey = reader.GetFieldValue<byte[]>(2),
+                CreatedAt = reader.GetFieldValue<DateTimeOffset>(3),
+                RetiredAt = reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4),
+            });
+        }
+        return keys;
+    }
+
+    public Task AddAsync(SigningKeyRecord key, CancellationToken ct) => ExecuteAsync(
+        "INSERT INTO miniauth_signing_keys (id, algorithm, private_key, created_at, retired_at) VALUES (@id, @algorithm, @key, @created, @retired)",
+        key, ct);
+
+    public Task UpdateAsync(SigningKeyRecord key, CancellationToken ct) => ExecuteAsync(
+        "UPDATE miniauth_signing_keys SET algorithm = @algorithm, private_key = @key, created_at = @created, retired_at = @retired WHERE id = @id",
+        key, ct);
+
+    public async Task DeleteAsync(string id, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var command = new NpgsqlCommand("DELETE FROM miniauth_signing_keys WHERE id = @id", connection);
+        command.Parameters.AddWithValue("id", id);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    async Task ExecuteAsync(string sql, SigningKeyRecord key, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("id", key.Id);
+        command.Parameters.AddWithValue("algorithm", key.Algorithm);
+        command.Parameters.AddWithValue("key", key.PrivateKey);
+        command.Parameters.AddWithValue("created", key.CreatedAt);
+        command.Parameters.AddWithValue("retired", NpgsqlDbType.TimestampTz, (object?)key.RetiredAt ?? DBNull.Value);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+}

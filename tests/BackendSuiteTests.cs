@@ -1,0 +1,282 @@
+using Microsoft.Extensions.Hosting;
+using MiniAuth.Auth;
+using MiniAuth.Storage;
+
+namespace MiniAuth.Tests;
+
+// One behavioural suite, run on the embedded LiteDB file and on Redis + PostgreSQL: every
+// backend must keep the same promises.
+public class BackendSuiteTests
+{
+    static string SessionIdOf(string token) => HttpHelpers.Claims(token).GetProperty("sid").GetString()!;
+
+    static string Jti(string token) => HttpHelpers.Claims(token).GetProperty("jti").GetString()!;
+
+    [Theory, OnLiteDb, OnServers]
+    public async Task SignUpLoginAndFetchProfileWork(Backend backend)
+    {
+        await using var store = await TestBackend.CreateAsync(backend);
+        await using var app = store.NewApp();
+        var client = app.NewClient();
+        var email = HttpHelpers.NewEmail();
+        Assert.Equal(HttpStatusCode.Created, (await client.SignUpAsync(email, name: "Ada")).StatusCode);
+        var login = await client.LoginAsync(email);
+
+        var profile = await client.FetchProfileAsync(login.AccessToken);
+        Assert.Equal(HttpStatusCode.OK, profile.StatusCode);
+        var body = await profile.JsonAsync();
+        Assert.Equal(email, body.GetProperty("email").GetString());
+        Assert.Equal("Ada", body.GetProperty("name").GetString());
+        Assert.Equal(MiniAuthApp.Epoch, body.GetProperty("createdAt").GetDateTimeOffset());
+    }
+
+    [Theory, OnLiteDb, OnServers]
+    public async Task SignupRefusesAnEmailTakenInAnotherCase(Backend backend)
+    {
+        await using var store = await TestBackend.CreateAsync(backend);
+        await using var app = store.NewApp();
+        var client = app.NewClient();
+        var email = HttpHelpers.NewEmail();
+        Assert.Equal(HttpStatusCode.Created, (await client.SignUpAsync(email)).StatusCode);
+        await (await client.SignUpAsync("  " + email.ToUpperInvariant() + " ")).AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Single(await app.Get<IUserStore>().ListAsync(CancellationToken.None));
+    }
+
+    [Theory, OnLiteDb, OnServers]
+    public async Task RestoreRotatesAndAnOldTokenAfterTheGraceEndsTheSession(Backend backend)
+    {
+        await using var store = await TestBackend.CreateAsync(backend);
+        await using var app = store.NewApp();
+        var client = app.NewClient();
+        var login = await client.SignUpAndLoginAsync(delivery: "body");
+
+        app.Time.Advance(TimeSpan.FromMinutes(5));
+        var restored = await HttpHelpers.ReadLoginAsync(await client.RestoreWithBearerAsync(login.Refresh));
+        Assert.NotEqual(Jti(login.Refresh), Jti(restored.Refresh));
+        Assert.Equal(HttpHelpers.Claims(login.Refresh).GetProperty("exp").GetInt64() + 300, HttpHelpers.Claims(restored.Refresh).GetProperty("exp").GetInt64());
+
+        // Within the grace the replaced token gets the session's current token, not a branch.
+        var late = await client.RestoreWithBearerAsync(login.Refresh);
+        Assert.Equal(HttpStatusCode.OK, late.StatusCode);
+        Assert.Equal(Jti(restored.Refresh), Jti((await HttpHelpers.ReadLoginAsync(late)).Refresh));
+
+        app.Time.Advance(app.RefreshReuseGrace + TimeSpan.FromSeconds(1));
+        var reuse = await (await client.RestoreWithBearerAsync(login.Refresh)).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Contains(RevocationReasons.ReuseDetected, reuse.GetProperty("detail").GetString());
+        await (await client.RestoreWithBearerAsync(restored.Refresh)).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        var profile = await (await client.FetchProfileAsync(restored.AccessToken)).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Contains(RevocationReasons.ReuseDetected, profile.GetProperty("detail").GetString());
+    }
+
+    [Theory, OnLiteDb, OnServers]
+    public async Task LogoutEndsTheSessionForItsRefreshAndAccessTokens(Backend backend)
+    {
+        await using var store = await TestBackend.CreateAsync(backend);
+        await using var app = store.NewApp();
+        var client = app.NewClient();
+        var login = await client.SignUpAndLoginAsync(delivery: "body");
+
+        var logout = new HttpRequestMessage(HttpMethod.Post, "/auth/logout");
+        logout.Headers.Authorization = new("Bearer", login.Refresh);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.SendAsync(logout)).StatusCode);
+
+        await (await client.RestoreWithBearerAsync(login.Refresh)).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        var profile = await (await client.FetchProfileAsync(login.AccessToken)).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal("The session was ended: logout.", profile.GetProperty("detail").GetString());
+    }
+
+    [Theory, OnLiteDb, OnServers]
+    public async Task ARefreshTokenWorksUpToTheEndOfItsSessionAndNotASecondLater(Backend backend)
+    {
+        await using var store = await TestBackend.CreateAsync(backend);
+        await using var app = store.NewApp();
+        var client = app.NewClient();
+        var first = await client.SignUpAndLoginAsync(delivery: "body");
+        var second = await client.SignUpAndLoginAsync(delivery: "body");
+
+        app.Time.Advance(app.RefreshTokenLifetime);
+        Assert.Equal(HttpStatusCode.OK, (await client.RestoreWithBearerAsync(first.Refresh)).StatusCode);
+        app.Time.Advance(TimeSpan.FromSeconds(1));
+        await (await client.RestoreWithBearerAsync(second.Refresh)).AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Theory, OnLiteDb, OnServers]
+    public async Task ConcurrentRestoresOfOneTokenEndInOneSession(Backend backend)
+    {
+        await using var store = await TestBackend.CreateAsync(backend);
+        await using var app = store.NewApp();
+        var client = app.NewClient();
+        var login = await client.SignUpAndLoginAsync(delivery: "body");
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => client.RestoreWithBearerAsync(login.Refresh)));
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var jtis = (await Task.WhenAll(responses.Select(HttpHelpers.ReadLoginAsync))).Select(l => Jti(l.Refresh)).Distinct().ToList();
+        Assert.Single(jtis);
+
+        var userId = HttpHelpers.Claims(login.AccessToken).GetProperty("sub").GetString()!;
+        var session = Assert.Single(await app.Get<ISessionStore>().ListForUserAsync(userId, CancellationToken.None));
+        Assert.Equal(jtis[0], session.CurrentJti);
+        Assert.Null(session.RevokedAt);
+    }
+
+    [Theory, OnLiteDb, OnServers]
+    public async Task RevokeAllForUserSparesTheExceptedSessionAndKeepsTheReason(Backend backend)
+    {
+        await using var store = await TestBackend.CreateAsync(backend);
+        await using var app = store.NewApp();
+        var client = app.NewClient();
+        var email = HttpHelpers.NewEmail();
+        var logins = new List<Login> { await client.SignUpAndLoginAsync(email: email) };
+        logins.Add(await client.LoginAsync(email));
+        logins.Add(await client.LoginAsync(email));
+        var userId = HttpHelpers.Claims(logins[0].AccessToken).GetProperty("sub").GetString()!;
+        var keep = SessionIdOf(logins[1].AccessToken);
+        var sessions = app.Get<ISessionStore>();
+
+        Assert.Equal(2, await sessions.RevokeAllForUserAsync(userId, RevocationReasons.PasswordChanged, app.Time.GetUtcNow(), keep, CancellationToken.None));
+        Assert.Equal(0, await sessions.RevokeAllForUserAsync(userId, RevocationReasons.ForcedByAdmin, app.Time.GetUtcNow(), keep, CancellationToken.None));
+
+        var listed = await sessions.ListForUserAsync(userId, CancellationToken.None);
+        Assert.Equal(3, listed.Count);
+        Assert.Null(Assert.Single(listed, s => s.Id == keep).RevokedAt);
+        Assert.All(listed.Where(s => s.Id != keep), s => Assert.Equal(RevocationReasons.PasswordChanged, s.RevocationReason));
+        Assert.Equal(HttpStatusCode.OK, (await client.FetchProfileAsync(logins[1].AccessToken)).StatusCode);
+        var refused = await (await client.FetchProfileAsync(logins[2].AccessToken)).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal("The session was ended: password changed.", refused.GetProperty("detail").GetString());
+    }
+
+    [Theory, OnLiteDb, OnServers]
+    public async Task TryRotateRefusesAStaleJtiAndARevokedSession(Backend backend)
+    {
+        await using var store = await TestBackend.CreateAsync(backend);
+        await using var app = store.NewApp();
+        var login = await app.NewClient().SignUpAndLoginAsync(delivery: "body");
+        var sessions = app.Get<ISessionStore>();
+        var id = SessionIdOf(login.Refresh);
+        var now = app.Time.GetUtcNow();
+        var rotation = new SessionRotation("next", now, now + app.RefreshTokenLifetime);
+
+        Assert.False(await sessions.TryRotateAsync(id, "not-the-current-one", rotation, CancellationToken.None));
+        Assert.False(await sessions.TryRotateAsync("no-such-session", Jti(login.Refresh), rotation, CancellationToken.None));
+        Assert.True(await sessions.TryRotateAsync(id, Jti(login.Refresh), rotation, CancellationToken.None));
+        Assert.False(await sessions.TryRotateAsync(id, Jti(login.Refresh), rotation with { NewJti = "branch" }, CancellationToken.None));
+
+        var rotated = (await sessions.FindAsync(id, CancellationToken.None))!;
+        Assert.Equal(("next", Jti(login.Refresh), now), (rotated.CurrentJti, rotated.PreviousJti, rotated.PreviousReplacedAt!.Value));
+
+        Assert.True(await sessions.RevokeAsync(id, RevocationReasons.RevokedByUser, now, CancellationToken.None));
+        Assert.False(await sessions.RevokeAsync(id, RevocationReasons.Logout, now, CancellationToken.None));
+        Assert.False(await sessions.TryRotateAsync(id, "next", rotation with { NewJti = "after-revoke" }, CancellationToken.None));
+        Assert.Equal(RevocationReasons.RevokedByUser, (await sessions.FindAsync(id, CancellationToken.None))!.RevocationReason);
+    }
+
+    [Theory, OnLiteDb, OnServers]
+    public async Task TheSweeperFreesExpiredSessionsAndRevokedOnesOnceTheirAccessTokensAreDead(Backend backend)
+    {
+        await using var store = await TestBackend.CreateAsync(backend);
+        await using var app = store.NewApp();
+        var client = app.NewClient();
+        var revoked = await client.SignUpAndLoginAsync(delivery: "body");
+        var live = await client.SignUpAndLoginAsync(delivery: "body");
+        var sessions = app.Get<ISessionStore>();
+        var sweeper = app.Get<IEnumerable<IHostedService>>().OfType<SessionSweeper>().Single();
+        await sessions.RevokeAsync(SessionIdOf(revoked.Refresh), RevocationReasons.Logout, app.Time.GetUtcNow(), CancellationToken.None);
+
+        // The hosted sweeper also ticks as the clock moves, so the test checks what is left.
+        app.Time.Advance(app.AccessTokenLifetime);
+        await sweeper.SweepOnceAsync(CancellationToken.None);
+        Assert.NotNull(await sessions.FindAsync(SessionIdOf(revoked.Refresh), CancellationToken.None));
+        app.Time.Advance(TimeSpan.FromSeconds(1));
+        await sweeper.SweepOnceAsync(CancellationToken.None);
+        Assert.Null(await sessions.FindAsync(SessionIdOf(revoked.Refresh), CancellationToken.None));
+        Assert.NotNull(await sessions.FindAsync(SessionIdOf(live.Refresh), CancellationToken.None));
+
+        app.Time.Advance(app.RefreshTokenLifetime);
+        await sweeper.SweepOnceAsync(CancellationToken.None);
+        Assert.Null(await sessions.FindAsync(SessionIdOf(live.Refresh), CancellationToken.None));
+        var userId = HttpHelpers.Claims(live.AccessToken).GetProperty("sub").GetString()!;
+        Assert.Empty(await sessions.ListForUserAsync(userId, CancellationToken.None));
+    }
+
+    [Theory, OnLiteDb, OnServers]
+    public async Task LoginFailuresCountWithinTheirWindowAndStartOverAfterIt(Backend backend)
+    {
+        await using var store = await TestBackend.CreateAsync(backend);
+        await using var app = store.NewApp();
+        var failures = app.Get<ILoginFailureStore>();
+        var window = TimeSpan.FromMinutes(15);
+        var start = app.Time.GetUtcNow();
+
+        Assert.Null(await failures.FindAsync("account:a", start, CancellationToken.None));
+        Assert.Equal(new LoginFailures(1, start + window), await failures.RecordFailureAsync("account:a", start, window, CancellationToken.None));
+        app.Time.Advance(TimeSpan.FromMinutes(1));
+        Assert.Equal(new LoginFailures(2, start + window), await failures.RecordFailureAsync("account:a", app.Time.GetUtcNow(), window, CancellationToken.None));
+        Assert.Equal(new LoginFailures(2, start + window), await failures.FindAsync("account:a", app.Time.GetUtcNow(), CancellationToken.None));
+        Assert.Null(await failures.FindAsync("account:b", app.Time.GetUtcNow(), CancellationToken.None));
+
+        app.Time.Advance(TimeSpan.FromMinutes(14));
+        Assert.Null(await failures.FindAsync("account:a", app.Time.GetUtcNow(), CancellationToken.None));
+        var restarted = await failures.RecordFailureAsync("account:a", app.Time.GetUtcNow(), window, CancellationToken.None);
+        Assert.Equal(new LoginFailures(1, app.Time.GetUtcNow() + window), restarted);
+
+        await failures.ClearAsync("account:a", CancellationToken.None);
+        Assert.Null(await failures.FindAsync("account:a", app.Time.GetUtcNow(), CancellationToken.None));
+    }
+
+    [Theory, OnLiteDb, OnServers]
+    public async Task UsersAreListedInSignupOrderAndUpdatesPersist(Backend backend)
+    {
+        await using var store = await TestBackend.CreateAsync(backend);
+        await using var app = store.NewApp();
+        var client = app.NewClient();
+        var first = HttpHelpers.NewEmail();
+        var second = HttpHelpers.NewEmail();
+        Assert.Equal(HttpStatusCode.Created, (await client.SignUpAsync(second)).StatusCode);
+        app.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(HttpStatusCode.Created, (await client.SignUpAsync(first)).StatusCode);
+
+        var users = app.Get<IUserStore>();
+        var listed = await users.ListAsync(CancellationToken.None);
+        Assert.Equal([second, first], listed.Select(u => u.Email));
+        var user = listed[0];
+        user.Roles = ["admin", "editor"];
+        user.Name = null;
+        await users.UpdateAsync(user, CancellationToken.None);
+
+        var found = (await users.FindByEmailAsync(user.NormalizedEmail, CancellationToken.None))!;
+        Assert.Equal(["admin", "editor"], found.Roles);
+        Assert.Null(found.Name);
+        Assert.Equal(user.PasswordHash, found.PasswordHash);
+        Assert.Equal(user.Id, (await users.FindByIdAsync(user.Id, CancellationToken.None))!.Id);
+        Assert.Null(await users.FindByIdAsync("nobody", CancellationToken.None));
+
+        var login = await client.LoginAsync(second);
+        var roles = HttpHelpers.Claims(login.AccessToken).GetProperty("roles").EnumerateArray().Select(r => r.GetString());
+        Assert.Equal(["admin", "editor"], roles);
+    }
+
+    [Theory, OnLiteDb, OnServers]
+    public async Task SigningKeysSurviveARestartAndARotatedKeyLeavesOldTokensValid(Backend backend)
+    {
+        await using var store = await TestBackend.CreateAsync(backend);
+        string firstKid, rotatedKid;
+        Login before;
+        await using (var app = store.NewApp())
+        {
+            var client = app.NewClient();
+            before = await client.SignUpAndLoginAsync(delivery: "body");
+            firstKid = HttpHelpers.Header(before.AccessToken).GetProperty("kid").GetString()!;
+            rotatedKid = await app.Get<SigningKeyRing>().RotateAsync(CancellationToken.None);
+            Assert.NotEqual(firstKid, rotatedKid);
+        }
+
+        await using var restarted = store.NewApp();
+        var again = restarted.NewClient();
+        Assert.Equal(HttpStatusCode.OK, (await again.FetchProfileAsync(before.AccessToken)).StatusCode);
+        var after = await HttpHelpers.ReadLoginAsync(await again.RestoreWithBearerAsync(before.Refresh));
+        Assert.Equal(rotatedKid, HttpHelpers.Header(after.AccessToken).GetProperty("kid").GetString());
+        var kids = (await (await again.GetAsync("/.well-known/jwks.json")).JsonAsync()).GetProperty("keys")
+            .EnumerateArray().Select(k => k.GetProperty("kid").GetString()).ToHashSet();
+        Assert.Equal([firstKid, rotatedKid], kids);
+    }
+}

@@ -1,0 +1,97 @@
+using System.Net.Http.Headers;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MiniAuth.Tests;
+
+// MiniAuth and the samples/Board resource service side by side: Board finds MiniAuth's keys
+// through its discovery document, as it would over the network.
+public class BoardSampleTests
+{
+    sealed class BoardApp(MiniAuthApp miniAuth) : WebApplicationFactory<Board.Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseEnvironment("Testing");
+            builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Board:Authority"] = "https://localhost",
+                ["Board:Issuer"] = miniAuth.TokenOptions.Issuer,
+                ["Board:Audience"] = miniAuth.TokenOptions.Audience,
+            }));
+            // Discovery and JWKS are fetched from the in-memory MiniAuth instead of a socket.
+            builder.ConfigureServices(services => services.Configure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme,
+                bearer => bearer.BackchannelHttpHandler = miniAuth.Server.CreateHandler()));
+        }
+    }
+
+    static Task<HttpResponseMessage> CallBoardAsync(HttpClient board, string? token, HttpMethod? method = null, object? body = null)
+    {
+        var request = new HttpRequestMessage(method ?? HttpMethod.Get, "/board/me");
+        if (body is not null) { request.RequestUri = new Uri("/board", UriKind.Relative); request.Content = JsonContent.Create(body); }
+        if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return board.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task BoardAcceptsAMiniAuthAccessTokenAndRefusesATamperedOneAndARefreshToken()
+    {
+        await using var miniAuth = new MiniAuthApp();
+        var email = HttpHelpers.NewEmail();
+        var login = await miniAuth.NewClient().SignUpAndLoginAsync(delivery: "body", email: email);
+        await using var boardApp = new BoardApp(miniAuth);
+        var board = boardApp.CreateClient();
+
+        var me = await CallBoardAsync(board, login.AccessToken);
+        Assert.Equal(HttpStatusCode.OK, me.StatusCode);
+        var who = await me.JsonAsync();
+        Assert.Equal(HttpHelpers.Claims(login.AccessToken).GetProperty("sub").GetString(), who.GetProperty("userId").GetString());
+        Assert.Equal(email, who.GetProperty("email").GetString());
+
+        var pinned = await CallBoardAsync(board, login.AccessToken, HttpMethod.Post, new { text = "hello from a MiniAuth user" });
+        Assert.Equal(HttpStatusCode.Created, pinned.StatusCode);
+        Assert.Equal(email, (await pinned.JsonAsync()).GetProperty("author").GetString());
+
+        // The same claims under another user id: the signature no longer matches.
+        var parts = login.AccessToken.Split('.');
+        var claims = HttpHelpers.Claims(login.AccessToken).GetRawText().Replace(who.GetProperty("userId").GetString()!, "someone-else");
+        var tampered = $"{parts[0]}.{Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(claims)}.{parts[2]}";
+        var refused = await CallBoardAsync(board, tampered);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Contains("invalid_token", refused.Headers.WwwAuthenticate.ToString());
+
+        // Signed by the same key for the same audience, but a refresh token is not an access token.
+        var withRefresh = await CallBoardAsync(board, login.RefreshToken!);
+        Assert.Equal(HttpStatusCode.Unauthorized, withRefresh.StatusCode);
+        Assert.Contains("invalid_token", withRefresh.Headers.WwwAuthenticate.ToString());
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await CallBoardAsync(board, null)).StatusCode);
+    }
+
+    [Fact]
+    public async Task BoardVerifiesTokensSignedWithAKeyMiniAuthRotatedTo()
+    {
+        await using var miniAuth = new MiniAuthApp();
+        var client = miniAuth.NewClient();
+        var before = await client.SignUpAndLoginAsync(delivery: "body");
+        await using var boardApp = new BoardApp(miniAuth);
+        var board = boardApp.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await CallBoardAsync(board, before.AccessToken)).StatusCode);
+
+        var newKid = await miniAuth.Get<MiniAuth.Auth.SigningKeyRing>().RotateAsync(CancellationToken.None);
+        var after = await client.SignUpAndLoginAsync(delivery: "body");
+        Assert.Equal(newKid, HttpHelpers.Header(after.AccessToken).GetProperty("kid").GetString());
+
+        // JwtBearer refetches the JWKS when a token names a kid it has not seen; it does so in the
+        // background, so the first calls may still be refused (here: retried until a deadline).
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        HttpStatusCode status;
+        do { status = (await CallBoardAsync(board, after.AccessToken)).StatusCode; }
+        while (status != HttpStatusCode.OK && DateTime.UtcNow < deadline);
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(HttpStatusCode.OK, (await CallBoardAsync(board, before.AccessToken)).StatusCode);
+    }
+}

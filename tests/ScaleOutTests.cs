@@ -1,0 +1,311 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using MiniAuth.Auth;
+using MiniAuth.Storage;
+using MiniAuth.Storage.LiteDb;
+
+namespace MiniAuth.Tests;
+
+// Several MiniAuth instances over one Redis and one PostgreSQL, as behind a load balancer; and
+// how a deployment reports servers it cannot reach.
+public class ScaleOutTests
+{
+    static string Jti(string token) => HttpHelpers.Claims(token).GetProperty("jti").GetString()!;
+    static string Kid(string token) => HttpHelpers.Header(token).GetProperty("kid").GetString()!;
+    static string UserId(string token) => HttpHelpers.Claims(token).GetProperty("sub").GetString()!;
+
+    // Two instances on the same stores and the same clock.
+    static (MiniAuthApp A, MiniAuthApp B) TwoInstances(TestBackend store)
+    {
+        var time = new FakeTimeProvider(MiniAuthApp.Epoch);
+        return (store.NewApp(time), store.NewApp(time));
+    }
+
+    static async Task<HashSet<string>> JwksKidsAsync(HttpClient client) =>
+        (await (await client.GetAsync("/.well-known/jwks.json")).JsonAsync()).GetProperty("keys")
+            .EnumerateArray().Select(k => k.GetProperty("kid").GetString()!).ToHashSet();
+
+    // For what happens in the background when the fake clock moves (a periodic reload).
+    static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail($"Not within 15 s: {what}");
+            await Task.Yield();
+        }
+    }
+
+    [ServersFact]
+    public async Task ALoginOnInstanceACanBeRestoredOnInstanceB()
+    {
+        await using var store = await TestBackend.CreateAsync(Backend.Servers);
+        var (a, b) = TwoInstances(store);
+        await using var _ = a; await using var __ = b;
+        var login = await a.NewClient().SignUpAndLoginAsync(delivery: "body");
+
+        Assert.Equal(HttpStatusCode.OK, (await b.NewClient().FetchProfileAsync(login.AccessToken)).StatusCode);
+        var restored = await b.NewClient().RestoreWithBearerAsync(login.Refresh);
+        Assert.Equal(HttpStatusCode.OK, restored.StatusCode);
+        var next = await HttpHelpers.ReadLoginAsync(restored);
+        Assert.Equal(HttpStatusCode.OK, (await a.NewClient().RestoreWithBearerAsync(next.Refresh)).StatusCode);
+    }
+
+    [ServersFact]
+    public async Task ReuseDetectedOnInstanceBEndsTheSessionOnInstanceA()
+    {
+        await using var store = await TestBackend.CreateAsync(Backend.Servers);
+        var (a, b) = TwoInstances(store);
+        await using var _ = a; await using var __ = b;
+        var login = await a.NewClient().SignUpAndLoginAsync(delivery: "body");
+        var rotated = await HttpHelpers.ReadLoginAsync(await a.NewClient().RestoreWithBearerAsync(login.Refresh));
+
+        a.Time.Advance(a.RefreshReuseGrace + TimeSpan.FromSeconds(1));
+        var reuse = await (await b.NewClient().RestoreWithBearerAsync(login.Refresh)).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Contains(RevocationReasons.ReuseDetected, reuse.GetProperty("detail").GetString());
+
+        await (await a.NewClient().RestoreWithBearerAsync(rotated.Refresh)).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        var profile = await (await a.NewClient().FetchProfileAsync(rotated.AccessToken)).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Contains(RevocationReasons.ReuseDetected, profile.GetProperty("detail").GetString());
+    }
+
+    [ServersFact]
+    public async Task ALogoutOnInstanceAIsRefusedOnInstanceBAtOnce()
+    {
+        await using var store = await TestBackend.CreateAsync(Backend.Servers);
+        var (a, b) = TwoInstances(store);
+        await using var _ = a; await using var __ = b;
+        var login = await a.NewClient().SignUpAndLoginAsync(delivery: "body");
+        Assert.Equal(HttpStatusCode.OK, (await b.NewClient().FetchProfileAsync(login.AccessToken)).StatusCode);
+
+        var logout = new HttpRequestMessage(HttpMethod.Post, "/auth/logout");
+        logout.Headers.Authorization = new("Bearer", login.AccessToken);
+        Assert.Equal(HttpStatusCode.NoContent, (await a.NewClient().SendAsync(logout)).StatusCode);
+
+        // No clock moves: B asks the store on every request.
+        var profile = await (await b.NewClient().FetchProfileAsync(login.AccessToken)).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal("The session was ended: logout.", profile.GetProperty("detail").GetString());
+        await (await b.NewClient().RestoreWithBearerAsync(login.Refresh)).AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [ServersFact]
+    public async Task ConcurrentRestoresOfOneTokenOnInstancesAAndBEndInOneSession()
+    {
+        await using var store = await TestBackend.CreateAsync(Backend.Servers);
+        var (a, b) = TwoInstances(store);
+        await using var _ = a; await using var __ = b;
+        var login = await a.NewClient().SignUpAndLoginAsync(delivery: "body");
+        var (clientA, clientB) = (a.NewClient(), b.NewClient());
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 12)
+            .Select(i => (i % 2 == 0 ? clientA : clientB).RestoreWithBearerAsync(login.Refresh)));
+
+        Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        var jtis = (await Task.WhenAll(responses.Select(HttpHelpers.ReadLoginAsync))).Select(l => Jti(l.Refresh)).Distinct().ToList();
+        Assert.Single(jtis);
+        var session = Assert.Single(await b.Get<ISessionStore>().ListForUserAsync(UserId(login.AccessToken), CancellationToken.None));
+        Assert.Equal(jtis[0], session.CurrentJti);
+        Assert.Equal(Jti(login.Refresh), session.PreviousJti);
+    }
+
+    [ServersFact]
+    public async Task AKeyRotatedOnInstanceAVerifiesOnInstanceBAtOnceAndIsPublishedThereWithinTheReloadInterval()
+    {
+        await using var store = await TestBackend.CreateAsync(Backend.Servers);
+        var (a, b) = TwoInstances(store);
+        await using var _ = a; await using var __ = b;
+        var clientA = a.NewClient();
+        var clientB = b.NewClient();
+        var first = await clientA.SignUpAndLoginAsync(delivery: "body");
+        Assert.Equal(Kid(first.AccessToken), Kid((await clientB.SignUpAndLoginAsync()).AccessToken));
+
+        // Tokens signed by A's new key: B has never seen it and looks it up on first sight.
+        var second = await a.Get<SigningKeyRing>().RotateAsync(CancellationToken.None);
+        var viaRefresh = await HttpHelpers.ReadLoginAsync(await clientA.RestoreWithBearerAsync(first.Refresh));
+        Assert.Equal(second, Kid(viaRefresh.Refresh));
+        var restoredOnB = await clientB.RestoreWithBearerAsync(viaRefresh.Refresh);
+        Assert.Equal(HttpStatusCode.OK, restoredOnB.StatusCode);
+        var third = await a.Get<SigningKeyRing>().RotateAsync(CancellationToken.None);
+        var signedByThird = await clientA.SignUpAndLoginAsync();
+        Assert.Equal(third, Kid(signedByThird.AccessToken));
+        // Within a second of B's last unknown-kid reload it does not reload again...
+        await (await clientB.FetchProfileAsync(signedByThird.AccessToken)).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        // ...and a second later it does.
+        a.Time.Advance(SigningKeyRing.UnknownKidReloadThrottle);
+        Assert.Equal(HttpStatusCode.OK, (await clientB.FetchProfileAsync(signedByThird.AccessToken)).StatusCode);
+
+        // A key no token has shown B yet reaches B's JWKS and its signing by the periodic reload.
+        var fourth = await a.Get<SigningKeyRing>().RotateAsync(CancellationToken.None);
+        Assert.DoesNotContain(fourth, await JwksKidsAsync(clientB));
+        a.Time.Advance(b.Get<IOptions<SigningKeyOptions>>().Value.ReloadInterval);
+        await EventuallyAsync(async () => (await JwksKidsAsync(clientB)).Contains(fourth), "B publishes the key A rotated to");
+        Assert.Equal(fourth, Kid((await clientB.SignUpAndLoginAsync()).AccessToken));
+        Assert.Superset(new HashSet<string> { Kid(first.AccessToken), second, third, fourth }, await JwksKidsAsync(clientB));
+    }
+
+    [ServersFact]
+    public async Task InstancesStartingTogetherOnAnEmptyStoreSettleOnOneSigningKey()
+    {
+        await using var store = await TestBackend.CreateAsync(Backend.Servers);
+        var (a, b) = TwoInstances(store);
+        await using var _ = a; await using var __ = b;
+        await Task.WhenAll(Task.Run(() => a.Server), Task.Run(() => b.Server));
+        Assert.Equal(1L, Convert.ToInt64(await TestServers.ScalarAsync($"SELECT count(*) FROM {store.Schema}.miniauth_schema")));
+
+        // Whatever each one signs with, the other verifies it.
+        var onA = await a.NewClient().SignUpAndLoginAsync(delivery: "body");
+        var onB = await b.NewClient().SignUpAndLoginAsync(delivery: "body");
+        Assert.Equal(HttpStatusCode.OK, (await b.NewClient().FetchProfileAsync(onA.AccessToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await a.NewClient().FetchProfileAsync(onB.AccessToken)).StatusCode);
+
+        // And by the next reload they sign with the same one, the only key not retired.
+        a.Time.Advance(a.Get<IOptions<SigningKeyOptions>>().Value.ReloadInterval);
+        var ringA = a.Get<SigningKeyRing>();
+        var ringB = b.Get<SigningKeyRing>();
+        var active = (await a.Get<ISigningKeyStore>().ListAsync(CancellationToken.None)).Where(k => k.RetiredAt is null).ToList();
+        var signer = Assert.Single(active).Id;
+        await EventuallyAsync(() => Task.FromResult(ringA.SigningCredentials.Kid == signer && ringB.SigningCredentials.Kid == signer),
+            "both instances sign with the one active key");
+    }
+
+    [ServersFact]
+    public async Task FailedLoginsCountedOnInstanceAAreSeenOnInstanceB()
+    {
+        await using var store = await TestBackend.CreateAsync(Backend.Servers);
+        var (a, b) = TwoInstances(store);
+        await using var _ = a; await using var __ = b;
+        var window = TimeSpan.FromMinutes(15);
+        var now = a.Time.GetUtcNow();
+        await a.Get<ILoginFailureStore>().RecordFailureAsync("account:x", now, window, CancellationToken.None);
+        await a.Get<ILoginFailureStore>().RecordFailureAsync("account:x", now, window, CancellationToken.None);
+
+        Assert.Equal(new LoginFailures(2, now + window), await b.Get<ILoginFailureStore>().FindAsync("account:x", now, CancellationToken.None));
+        Assert.Equal(3, (await b.Get<ILoginFailureStore>().RecordFailureAsync("account:x", now, window, CancellationToken.None)).Count);
+    }
+
+    [ServersFact]
+    public async Task RedisFreesASessionAtItsEndAndARevokedOneOnceItsAccessTokensAreDead()
+    {
+        await using var store = await TestBackend.CreateAsync(Backend.Servers);
+        await using var app = store.NewApp();
+        var client = app.NewClient();
+        var kept = await client.SignUpAndLoginAsync(delivery: "body");
+        var ended = await client.SignUpAndLoginAsync(delivery: "body");
+        var redis = (await TestServers.RedisAsync()).GetDatabase();
+        var prefix = store.Settings["MiniAuth:Storage:RedisKeyPrefix"];
+        string Key(Login login) => $"{prefix}session:{HttpHelpers.Claims(login.Refresh).GetProperty("sid").GetString()}";
+
+        await client.SendAsync(new HttpRequestMessage(HttpMethod.Post, "/auth/logout") { Headers = { Authorization = new("Bearer", ended.Refresh) } });
+
+        // TTLs run on Redis' own clock: the time left by the service's clock when last written.
+        var keptTtl = (await redis.KeyTimeToLiveAsync(Key(kept)))!.Value;
+        Assert.InRange(keptTtl, app.RefreshTokenLifetime - TimeSpan.FromMinutes(1), app.RefreshTokenLifetime);
+        var endedTtl = (await redis.KeyTimeToLiveAsync(Key(ended)))!.Value;
+        Assert.InRange(endedTtl, app.AccessTokenLifetime - TimeSpan.FromMinutes(1), app.AccessTokenLifetime);
+        var userIndex = $"{prefix}user-sessions:{UserId(kept.AccessToken)}";
+        Assert.InRange((await redis.KeyTimeToLiveAsync(userIndex))!.Value, app.RefreshTokenLifetime - TimeSpan.FromMinutes(1), app.RefreshTokenLifetime);
+
+        // A rotation moves the end, and the TTL with it.
+        app.Time.Advance(TimeSpan.FromDays(1));
+        Assert.Equal(HttpStatusCode.OK, (await client.RestoreWithBearerAsync(kept.Refresh)).StatusCode);
+        Assert.InRange((await redis.KeyTimeToLiveAsync(Key(kept)))!.Value, app.RefreshTokenLifetime - TimeSpan.FromMinutes(1), app.RefreshTokenLifetime);
+    }
+
+    [ServersFact]
+    public async Task NoLiteDbFileIsOpenedWhenEveryStoreIsOnAServer()
+    {
+        await using var store = await TestBackend.CreateAsync(Backend.Servers);
+        await using var app = store.NewApp();
+        var client = app.NewClient();
+        var login = await client.SignUpAndLoginAsync(delivery: "body");
+        Assert.Equal(HttpStatusCode.OK, (await client.RestoreWithBearerAsync(login.Refresh)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode);
+
+        Assert.False(File.Exists(app.DatabasePath), $"{app.DatabasePath} was created");
+        Assert.False(Directory.Exists(Path.GetDirectoryName(app.DatabasePath)));
+    }
+
+    [ServersFact]
+    public async Task HealthNamesTheStoreWhoseServerWentAway()
+    {
+        await using var store = await TestBackend.CreateAsync(Backend.Servers);
+        await using var proxy = new TcpProxy(TestServers.Redis!);
+        await using var app = store.NewApp(settings: new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Redis"] = $"127.0.0.1:{proxy.Port},asyncTimeout=1000,syncTimeout=1000,connectTimeout=1000",
+        });
+        var client = app.NewClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode);
+
+        await proxy.StopAsync();
+        var problem = await (await client.GetAsync("/health")).AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.Equal("These stores do not answer: sessions.", problem.GetProperty("detail").GetString());
+        Assert.Equal("Healthy", problem.GetProperty("checks").GetProperty("users").GetString());
+        Assert.Equal("Unhealthy", problem.GetProperty("checks").GetProperty("sessions").GetString());
+    }
+
+    // What the host runs before it starts (options validation, then StorageConnector), run here
+    // without a host: a failed in-process start can surface as an ObjectDisposedException from
+    // the test host instead of its cause.
+    static async Task<Exception> StartFailureAsync(Dictionary<string, string?> settings)
+    {
+        var services = new ServiceCollection()
+            .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())
+            .AddSingleton(TimeProvider.System)
+            .AddLogging();
+        services.AddLiteDbStorage();
+        services.AddStorageBackends();
+        await using var provider = services.BuildServiceProvider();
+        return await Record.ExceptionAsync(async () =>
+        {
+            provider.GetRequiredService<IStartupValidator>().Validate();
+            foreach (var service in provider.GetServices<IHostedService>().OfType<IHostedLifecycleService>())
+                await service.StartingAsync(CancellationToken.None);
+        }) ?? throw new Xunit.Sdk.XunitException("The start did not fail.");
+    }
+
+    [Fact]
+    public async Task StartStopsWithAMessageNamingTheRedisServerThatDoesNotAnswer()
+    {
+        var port = TestServers.ClosedPort();
+        var error = await StartFailureAsync(new()
+        {
+            ["MiniAuth:Storage:Sessions"] = "Redis",
+            ["ConnectionStrings:Redis"] = $"127.0.0.1:{port},connectTimeout=1000",
+        });
+        var unavailable = Assert.IsType<StorageUnavailableException>(error);
+        Assert.StartsWith($"Redis at 127.0.0.1:{port} (ConnectionStrings:Redis, used for MiniAuth:Storage:Sessions) does not answer:", unavailable.Message);
+    }
+
+    [Fact]
+    public async Task StartStopsWithAMessageNamingThePostgresServerThatDoesNotAnswer()
+    {
+        var port = TestServers.ClosedPort();
+        var error = await StartFailureAsync(new()
+        {
+            ["MiniAuth:Storage:Users"] = "Postgres",
+            ["ConnectionStrings:Postgres"] = $"Host=127.0.0.1;Port={port};Username=miniauth;Database=miniauth;Timeout=2",
+        });
+        var unavailable = Assert.IsType<StorageUnavailableException>(error);
+        Assert.StartsWith($"PostgreSQL at 127.0.0.1:{port} database miniauth (ConnectionStrings:Postgres, used for MiniAuth:Storage:Users) could not be used:", unavailable.Message);
+    }
+
+    [Theory]
+    [InlineData("MiniAuth:Storage:Sessions", "Redis", "ConnectionStrings:Redis")]
+    [InlineData("MiniAuth:Storage:Users", "Postgres", "ConnectionStrings:Postgres")]
+    public async Task AServerBackendWithoutItsConnectionStringStopsTheStartNamingTheKey(string key, string value, string missing)
+    {
+        var error = await StartFailureAsync(new() { [key] = value });
+        Assert.Contains($"{key} is {value}: set {missing}", Assert.IsType<OptionsValidationException>(error).Message);
+    }
+
+    [Fact]
+    public async Task AnUnknownBackendNameStopsTheStartNamingTheKey()
+    {
+        var error = await StartFailureAsync(new() { ["MiniAuth:Storage:Sessions"] = "Memcached" });
+        Assert.Contains("MiniAuth:Storage:Sessions", error.Message);
+    }
+}
