@@ -15,8 +15,9 @@ namespace MiniAuth.Storage.Redis;
 // primary with replicas and Sentinel), not Redis Cluster.
 public sealed class RedisSessionStore(RedisConnection redis, TimeProvider time, IOptions<TokenOptions> tokens) : ISessionStore
 {
-    // A revoked session is kept while its access tokens may still be presented, so their 401 can
-    // say why it ended (as the sweeper does for LiteDB); at least a minute against clock drift.
+    // An ended session (revoked or expired) is kept while its access tokens may still be
+    // presented, so their 401 can say why it ended (as the sweeper does for LiteDB); at least a
+    // minute against clock drift.
     readonly TimeSpan _keepRevoked = Max(tokens.Value.AccessTokenLifetime + tokens.Value.ClockSkew, TimeSpan.FromMinutes(1));
 
     string SessionKeyPrefix => redis.KeyPrefix + "session:";
@@ -174,8 +175,9 @@ public sealed class RedisSessionStore(RedisConnection redis, TimeProvider time, 
 
     long KeepMs => (long)_keepRevoked.TotalMilliseconds;
 
-    // Redis counts TTLs on its own clock: the time left by the service's clock, at least a second.
-    long TtlMs(DateTimeOffset endsAt) => Math.Max(1000, (long)(endsAt - time.GetUtcNow()).TotalMilliseconds);
+    // Redis counts TTLs on its own clock: the time left by the service's clock until the session's
+    // end plus the keep time, at least a second.
+    long TtlMs(DateTimeOffset endsAt) => Math.Max(1000, (long)(endsAt + _keepRevoked - time.GetUtcNow()).TotalMilliseconds);
 
     static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
