@@ -6,7 +6,6 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddMiniAuth();
 builder.Services.AddAccountDefences();
-builder.Services.AddValidatedOptions<StorageOptions>(StorageOptions.Section);
 builder.Services.AddValidatedOptions<SweeperOptions>(SweeperOptions.Section);
 builder.Services.AddLiteDbStorage();
 builder.Services.AddStorageBackends();

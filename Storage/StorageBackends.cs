@@ -1,4 +1,3 @@
-using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using MiniAuth.Auth;
 using MiniAuth.Storage.LiteDb;
@@ -6,40 +5,6 @@ using MiniAuth.Storage.Postgres;
 using MiniAuth.Storage.Redis;
 
 namespace MiniAuth.Storage;
-
-public enum SessionBackend { LiteDb, Redis }
-
-public enum UserBackend { LiteDb, Postgres }
-
-// Which server holds what. With nothing set, everything stays in the embedded LiteDB file.
-public sealed class StorageBackendOptions : IValidatableObject
-{
-    public const string Section = "MiniAuth:Storage";
-
-    // Refresh sessions and failed-login counts: the short-lived, write-heavy state.
-    public SessionBackend Sessions { get; set; } = SessionBackend.LiteDb;
-
-    // Users and signing keys: the durable state.
-    public UserBackend Users { get; set; } = UserBackend.LiteDb;
-
-    // Every key MiniAuth writes starts with it, so one Redis can serve several deployments.
-    [Required(ErrorMessage = "MiniAuth:Storage:RedisKeyPrefix must not be empty.")]
-    public string RedisKeyPrefix { get; set; } = "miniauth:";
-
-    // From ConnectionStrings:Redis and ConnectionStrings:Postgres, not from this section.
-    public string? RedisConnection { get; set; }
-    public string? PostgresConnection { get; set; }
-
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
-    {
-        if (Sessions == SessionBackend.Redis && string.IsNullOrWhiteSpace(RedisConnection))
-            yield return new ValidationResult("MiniAuth:Storage:Sessions is Redis: set ConnectionStrings:Redis (e.g. \"127.0.0.1:6379\").", [nameof(RedisConnection)]);
-        if (Users == UserBackend.Postgres && string.IsNullOrWhiteSpace(PostgresConnection))
-            yield return new ValidationResult("MiniAuth:Storage:Users is Postgres: set ConnectionStrings:Postgres (e.g. \"Host=127.0.0.1;Username=miniauth;Database=miniauth\").", [nameof(PostgresConnection)]);
-    }
-
-    public bool UsesLiteDb => Sessions == SessionBackend.LiteDb || Users == UserBackend.LiteDb;
-}
 
 // A server that MiniAuth was told to use and could not reach; the message names it.
 public sealed class StorageUnavailableException(string message, Exception inner) : Exception(message, inner);
@@ -50,7 +15,7 @@ public static class StorageBackends
     // pick, resolved lazily so that a LiteDB file nobody uses is never opened.
     public static IServiceCollection AddStorageBackends(this IServiceCollection services)
     {
-        services.AddValidatedOptions<StorageBackendOptions>(StorageBackendOptions.Section)
+        services.AddValidatedOptions<StorageOptions>(StorageOptions.Section)
             .Configure<IConfiguration>((options, configuration) =>
             {
                 options.RedisConnection = configuration.GetConnectionString("Redis");
@@ -70,14 +35,14 @@ public static class StorageBackends
     }
 
     // TStore is TServer when chosen, else whatever was registered for it before (LiteDB).
-    static void Choose<TStore, TServer>(this IServiceCollection services, Func<StorageBackendOptions, bool> chosen)
+    static void Choose<TStore, TServer>(this IServiceCollection services, Func<StorageOptions, bool> chosen)
         where TStore : class where TServer : class, TStore
     {
         var fallback = services.LastOrDefault(d => d.ServiceType == typeof(TStore))
             ?? throw new InvalidOperationException($"Register the default {typeof(TStore).Name} before AddStorageBackends().");
         services.RemoveAll<TStore>();
         services.AddSingleton<TStore>(provider =>
-            chosen(provider.GetRequiredService<IOptions<StorageBackendOptions>>().Value)
+            chosen(provider.GetRequiredService<IOptions<StorageOptions>>().Value)
                 ? provider.GetRequiredService<TServer>()
                 : (TStore)(fallback.ImplementationInstance
                     ?? fallback.ImplementationFactory?.Invoke(provider)
@@ -90,7 +55,7 @@ public static class StorageBackends
 // when the host has stopped: the container disposes it only later, after the host has already
 // reported stopped, so a restart in the same process could open the file while the old
 // instance still holds its log.
-internal sealed class StorageConnector(IOptions<StorageBackendOptions> options, IServiceProvider services) : IHostedLifecycleService
+internal sealed class StorageConnector(IOptions<StorageOptions> options, IServiceProvider services) : IHostedLifecycleService
 {
     readonly Lock _closing = new();
     LiteDbContext? _liteDb;

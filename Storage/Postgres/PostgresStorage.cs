@@ -17,7 +17,7 @@ public static class PostgresStorage
 // The connection pool of the process, and the schema: created or upgraded on first use (at
 // start, by StorageConnector), idempotently, under an advisory lock so that instances starting
 // together take turns. Tables go to the first schema of the connection's search path.
-public sealed class PostgresDatabase(IOptions<StorageBackendOptions> options) : IAsyncDisposable
+public sealed class PostgresDatabase(IOptions<StorageOptions> options) : IAsyncDisposable
 {
     // Each step runs once, in order, in the transaction that records it; never edit a shipped one.
     static readonly string[] Migrations =

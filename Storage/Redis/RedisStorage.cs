@@ -17,7 +17,7 @@ public static class RedisStorage
 
 // The one multiplexer of the process, connected on first use (at start, by StorageConnector).
 // Once connected it reconnects by itself; commands fail while the server is away.
-public sealed class RedisConnection(IOptions<StorageBackendOptions> options) : IAsyncDisposable
+public sealed class RedisConnection(IOptions<StorageOptions> options) : IAsyncDisposable
 {
     readonly SemaphoreSlim _connecting = new(1, 1);
     ConnectionMultiplexer? _multiplexer;
