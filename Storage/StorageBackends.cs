@@ -29,6 +29,8 @@ public static class StorageBackends
         services.Choose<IUserStore, PostgresUserStore>(o => o.Users == UserBackend.Postgres);
         services.Choose<ISigningKeyStore, PostgresSigningKeyStore>(o => o.Users == UserBackend.Postgres);
 
+        services.AddExceptionHandler<StoreOutage>();
+
         // Before any other hosted service starts (the signing keys load from the store).
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StorageConnector>());
         return services;

@@ -231,7 +231,7 @@ public class ScaleOutTests
     }
 
     [ServersFact]
-    public async Task HealthNamesTheStoreWhoseServerWentAway()
+    public async Task HealthNamesTheStoreWhoseServerWentAwayAndRequestsNeedingItGet503()
     {
         await using var store = await TestBackend.CreateAsync(Backend.Servers);
         await using var proxy = new TcpProxy(TestServers.Redis!);
@@ -247,6 +247,11 @@ public class ScaleOutTests
         Assert.Equal("These stores do not answer: sessions.", problem.GetProperty("detail").GetString());
         Assert.Equal("Healthy", problem.GetProperty("checks").GetProperty("users").GetString());
         Assert.Equal("Unhealthy", problem.GetProperty("checks").GetProperty("sessions").GetString());
+
+        // A request that needs the lost store is a 503 to retry, never a 500.
+        var login = await client.PostLoginAsync("someone@example.test");
+        await login.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.NotNull(login.Headers.RetryAfter);
     }
 
     // What the host runs before it starts (options validation, then StorageConnector), run here
