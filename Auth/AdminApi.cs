@@ -12,7 +12,7 @@ public static class AdminApi
 
     public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
-        var admin = app.MapGroup("/admin").WithTags("Admin").RequireAuthorization(AdminPolicy);
+        var admin = app.MapGroup("/admin").WithTags("Admin").RequireAuthorization(AdminPolicy).DisallowCaching();
         admin.MapGet("/users/{userId}/sessions", ListUserSessions).WithName("listUserSessions");
         admin.MapDelete("/users/{userId}/sessions", ForceLogout).WithName("forceLogout");
         return admin;

@@ -48,8 +48,7 @@ public sealed class AdminSeeder(IOptions<AdminOptions> options, IUserStore users
             audit.AdminSeedRefused(existing.Id);
             return;
         }
-        existing.Roles.Add(AdminApi.AdminRole);
-        await users.UpdateAsync(existing, ct);
+        await users.AddRoleAsync(existing.Id, AdminApi.AdminRole, ct);
         audit.AdminSeeded(existing.Id, "promoted to admin");
     }
 

@@ -6,7 +6,7 @@ public static class AuthApi
 {
     public static RouteGroupBuilder MapAuthApi(this IEndpointRouteBuilder app)
     {
-        var auth = app.MapGroup("/auth").WithTags("Auth");
+        var auth = app.MapGroup("/auth").WithTags("Auth").DisallowCaching();
         auth.MapPost("/signup", Signup).WithName("signup").RequireRateLimiting(PerClientLimit.Policy);
         auth.MapPost("/login", Login).WithName("login").RequireRateLimiting(PerClientLimit.Policy);
         auth.MapPost("/restoreAccessToken", RestoreAccessToken).WithName("restoreAccessToken");
@@ -48,6 +48,8 @@ public static class AuthApi
         InputRules.CheckPresent(request.Email, "email", errors);
         InputRules.CheckPresent(request.Password, "password", errors);
         if (errors.Count > 0) return Problems.Invalid(errors);
+        // No account can hold such an email (signup refuses it), and a store may refuse the bytes.
+        if (request.Email!.Any(char.IsControl)) return Problems.InvalidCredentials();
 
         // Unknown email and wrong password look the same, in content, in time and in throttling.
         var now = time.GetUtcNow();
@@ -72,8 +74,8 @@ public static class AuthApi
 
         if (check == PasswordCheck.SucceededNeedsRehash)
         {
-            user.PasswordHash = await hasher.HashAsync(request.Password!, ct);
-            await users.UpdateAsync(user, ct);
+            // Skipped when the password changed meanwhile: never bring an old password back.
+            await users.TryReplacePasswordHashAsync(user.Id, user.PasswordHash, await hasher.HashAsync(request.Password!, ct), ct);
         }
 
         var issued = await sessions.StartAsync(user, client, now, ct);
@@ -89,6 +91,7 @@ public static class AuthApi
         SessionIssuer sessions, AuditTrail audit, RefreshCookie cookie, HttpContext http, TimeProvider time, CancellationToken ct)
     {
         var fromCookie = cookie.Read(http);
+        if (fromCookie is not null && cookie.SentByForeignPage(http)) return Problems.ForeignOrigin();
         var refreshToken = fromCookie ?? BearerToken(http);
         if (refreshToken is null) return Problems.RefreshRefused("No refresh token was sent.");
 
@@ -108,13 +111,24 @@ public static class AuthApi
         return TypedResults.Ok(Respond(issued, refreshInBody: fromCookie is null));
     }
 
-    static async Task<NoContent> Logout(
+    // The cookie is cleared whatever happens next, so a browser is signed out even when the
+    // store cannot be reached to end the session (the 503 tells the client to try again).
+    static async Task<Results<NoContent, ProblemHttpResult>> Logout(
         SessionIssuer sessions, AuditTrail audit, RefreshCookie cookie, HttpContext http, TimeProvider time, CancellationToken ct)
     {
-        if ((cookie.Read(http) ?? BearerToken(http)) is { } token
-            && await sessions.EndAsync(token, RevocationReasons.Logout, time.GetUtcNow(), ct) is { } ended)
-            audit.LoggedOut(ended.UserId, ended.SessionId, ClientInfo.From(http).IpAddress);
+        var fromCookie = cookie.Read(http);
+        if (fromCookie is not null && cookie.SentByForeignPage(http)) return Problems.ForeignOrigin();
         cookie.Clear(http);
+        if ((fromCookie ?? BearerToken(http)) is not { } token) return TypedResults.NoContent();
+        try
+        {
+            if (await sessions.EndAsync(token, RevocationReasons.Logout, time.GetUtcNow(), ct) is { } ended)
+                audit.LoggedOut(ended.UserId, ended.SessionId, ClientInfo.From(http).IpAddress);
+        }
+        catch (Exception e) when (StoreOutage.IsOutage(e))
+        {
+            return Problems.StoreUnavailable(http);
+        }
         return TypedResults.NoContent();
     }
 

@@ -43,6 +43,25 @@ public static class Problems
     public static ProblemHttpResult TooManyFailedLogins(HttpContext http, TimeSpan retryAfter) => TooManyRequests(
         http, retryAfter, "Too many failed attempts for this account from this client; wait for Retry-After seconds.");
 
+    public static ProblemHttpResult ForeignOrigin() => TypedResults.Problem(
+        statusCode: StatusCodes.Status403Forbidden,
+        title: "Foreign origin",
+        detail: "The refresh cookie is accepted only from this service's own pages and the origins in MiniAuth:Cors:AllowedOrigins.");
+
+    public static ProblemHttpResult StoreUnavailable(HttpContext http)
+    {
+        http.Response.Headers.RetryAfter = "5";
+        return TypedResults.Problem(
+            statusCode: StatusCodes.Status503ServiceUnavailable,
+            title: "Storage unavailable",
+            detail: "A store server does not answer; try again shortly.");
+    }
+
+    public static ProblemHttpResult PasswordChangedMeanwhile() => TypedResults.Problem(
+        statusCode: StatusCodes.Status409Conflict,
+        title: "Password changed meanwhile",
+        detail: "The password was changed by another request while this one ran; nothing was changed here.");
+
     public static ProblemHttpResult SessionNotFound() => TypedResults.Problem(
         statusCode: StatusCodes.Status404NotFound,
         title: "Session not found",

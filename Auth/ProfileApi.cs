@@ -8,7 +8,7 @@ public static class ProfileApi
 {
     public static RouteGroupBuilder MapProfileApi(this IEndpointRouteBuilder app)
     {
-        var profile = app.MapGroup("/profile").WithTags("Profile").RequireAuthorization();
+        var profile = app.MapGroup("/profile").WithTags("Profile").RequireAuthorization().DisallowCaching();
         profile.MapGet("/", FetchProfile).WithName("fetchProfile");
         profile.MapPatch("/", UpdateProfile).WithName("updateProfile");
         profile.MapPost("/password", ChangePassword).WithName("changePassword");
@@ -37,7 +37,7 @@ public static class ProfileApi
         var caller = Caller.From(principal, http);
         if (await users.FindByIdAsync(caller.UserId, ct) is not { } user) return Problems.SessionEnded("The account no longer exists.");
         user.Name = request.Name!.Length == 0 ? null : request.Name;
-        await users.UpdateAsync(user, ct);
+        await users.UpdateNameAsync(user.Id, user.Name, ct);
         audit.ProfileUpdated(caller.UserId, caller.SessionId, caller.IpAddress);
         return TypedResults.Ok(ProfileResponse.From(user));
     }
@@ -71,8 +71,10 @@ public static class ProfileApi
         }
         await throttle.SucceededAsync(user.NormalizedEmail, clientKey, ct);
 
-        user.PasswordHash = await hasher.HashAsync(request.NewPassword!, ct);
-        await users.UpdateAsync(user, ct);
+        // Only over the hash just verified: a change that raced this one is not silently undone.
+        var newHash = await hasher.HashAsync(request.NewPassword!, ct);
+        if (!await users.TryReplacePasswordHashAsync(user.Id, user.PasswordHash, newHash, ct))
+            return Problems.PasswordChangedMeanwhile();
         var revoked = await sessions.RevokeAllForUserAsync(user.Id, RevocationReasons.PasswordChanged, now, caller.SessionId, ct);
         audit.PasswordChanged(caller.UserId, caller.SessionId, caller.IpAddress, revoked);
         return TypedResults.NoContent();

@@ -9,7 +9,7 @@ public static class SessionsApi
 {
     public static RouteGroupBuilder MapSessionsApi(this IEndpointRouteBuilder app)
     {
-        var sessions = app.MapGroup("/sessions").WithTags("Sessions").RequireAuthorization();
+        var sessions = app.MapGroup("/sessions").WithTags("Sessions").RequireAuthorization().DisallowCaching();
         sessions.MapGet("/", ListSessions).WithName("listSessions");
         sessions.MapDelete("/{id}", RevokeSession).WithName("revokeSession");
         sessions.MapDelete("/", RevokeAllSessions).WithName("revokeAllSessions");

@@ -15,11 +15,10 @@ public sealed record JsonWebKeyResponse(
 
 public sealed record JwksResponse([property: JsonPropertyName("keys")] IReadOnlyList<JsonWebKeyResponse> Keys);
 
+// Only what MiniAuth is: an issuer with keys. It issues no ID tokens and has no OAuth token endpoint.
 public sealed record DiscoveryResponse(
     [property: JsonPropertyName("issuer")] string Issuer,
-    [property: JsonPropertyName("jwks_uri")] string JwksUri,
-    [property: JsonPropertyName("token_endpoint")] string TokenEndpoint,
-    [property: JsonPropertyName("id_token_signing_alg_values_supported")] IReadOnlyList<string> SigningAlgValuesSupported);
+    [property: JsonPropertyName("jwks_uri")] string JwksUri);
 
 // What a resource service needs to verify access tokens on its own: the issuer and the public keys.
 public static class WellKnownApi
@@ -38,11 +37,7 @@ public static class WellKnownApi
     static Ok<DiscoveryResponse> Discovery(HttpRequest request, IOptions<TokenOptions> options)
     {
         var origin = $"{request.Scheme}://{request.Host}{request.PathBase}";
-        return TypedResults.Ok(new DiscoveryResponse(
-            options.Value.Issuer,
-            $"{origin}/.well-known/jwks.json",
-            $"{origin}/auth/login",
-            [SecurityAlgorithms.EcdsaSha256]));
+        return TypedResults.Ok(new DiscoveryResponse(options.Value.Issuer, $"{origin}/.well-known/jwks.json"));
     }
 
     // Only the public half: x and y, never d.

@@ -8,7 +8,12 @@ public interface IUserStore
     Task<UserRecord?> FindByEmailAsync(string normalizedEmail, CancellationToken ct);
     // False when the normalized email is already taken.
     Task<bool> TryCreateAsync(UserRecord user, CancellationToken ct);
-    Task UpdateAsync(UserRecord user, CancellationToken ct);
+    // Targeted writes, never a whole record written back: a rename racing a password change
+    // must not bring the old hash back.
+    Task UpdateNameAsync(string id, string? name, CancellationToken ct);
+    // The compare-and-swap of a password change or rehash: false when the hash is no longer expectedHash.
+    Task<bool> TryReplacePasswordHashAsync(string id, string expectedHash, string newHash, CancellationToken ct);
+    Task AddRoleAsync(string id, string role, CancellationToken ct);
     Task<IReadOnlyList<UserRecord>> ListAsync(CancellationToken ct);
 }
 

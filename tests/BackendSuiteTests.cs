@@ -239,14 +239,21 @@ public class BackendSuiteTests
         var listed = await users.ListAsync(CancellationToken.None);
         Assert.Equal([second, first], listed.Select(u => u.Email));
         var user = listed[0];
-        user.Roles = ["admin", "editor"];
-        user.Name = null;
-        await users.UpdateAsync(user, CancellationToken.None);
+        await users.AddRoleAsync(user.Id, "admin", CancellationToken.None);
+        await users.AddRoleAsync(user.Id, "editor", CancellationToken.None);
+        await users.AddRoleAsync(user.Id, "admin", CancellationToken.None);
+        await users.UpdateNameAsync(user.Id, "Renamed", CancellationToken.None);
 
         var found = (await users.FindByEmailAsync(user.NormalizedEmail, CancellationToken.None))!;
         Assert.Equal(["admin", "editor"], found.Roles);
-        Assert.Null(found.Name);
+        Assert.Equal("Renamed", found.Name);
         Assert.Equal(user.PasswordHash, found.PasswordHash);
+
+        // A password hash changes only over the hash it replaces.
+        Assert.False(await users.TryReplacePasswordHashAsync(user.Id, "$argon2id$not-the-hash", "$argon2id$other", CancellationToken.None));
+        Assert.Equal(user.PasswordHash, (await users.FindByIdAsync(user.Id, CancellationToken.None))!.PasswordHash);
+        await users.UpdateNameAsync(user.Id, null, CancellationToken.None);
+        Assert.Null((await users.FindByIdAsync(user.Id, CancellationToken.None))!.Name);
         Assert.Equal(user.Id, (await users.FindByIdAsync(user.Id, CancellationToken.None))!.Id);
         Assert.Null(await users.FindByIdAsync("nobody", CancellationToken.None));
 

@@ -54,6 +54,18 @@ public class RobustnessTests
     }
 
     [Fact]
+    public async Task LoginWithControlCharactersInTheEmailIsTheSame401AsAWrongPassword()
+    {
+        await using var app = new MiniAuthApp();
+
+        var response = await app.NewClient().PostAsync("/auth/login",
+            new StringContent("{\"email\": \"a\\u0000@example.test\", \"password\": \"long enough pass\"}", Encoding.UTF8, "application/json"));
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal("The email or password is incorrect.", problem.GetProperty("detail").GetString());
+    }
+
+    [Fact]
     public async Task APasswordOverTheMaximumLengthIsRefused()
     {
         await using var app = new MiniAuthApp();

@@ -241,6 +241,7 @@ public class ScaleOutTests
         });
         var client = app.NewClient();
         Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health")).StatusCode);
+        var signedIn = await client.SignUpAndLoginAsync();
 
         await proxy.StopAsync();
         var problem = await (await client.GetAsync("/health")).AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
@@ -252,6 +253,13 @@ public class ScaleOutTests
         var login = await client.PostLoginAsync("someone@example.test");
         await login.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
         Assert.NotNull(login.Headers.RetryAfter);
+
+        // A logout that cannot reach the store still drops the browser's cookie.
+        var logout = new HttpRequestMessage(HttpMethod.Post, "/auth/logout");
+        logout.Headers.Add("Cookie", $"refresh_token={signedIn.Refresh}");
+        var loggedOut = await client.SendAsync(logout);
+        await loggedOut.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.True(HttpHelpers.RefreshCookie(loggedOut)!.Expires < DateTimeOffset.UnixEpoch.AddDays(1));
     }
 
     // What the host runs before it starts (options validation, then StorageConnector), run here

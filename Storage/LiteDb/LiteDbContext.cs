@@ -51,8 +51,9 @@ public sealed class LiteDbContext : IDisposable
     public ILiteCollection<LoginFailureRecord> LoginFailures { get; }
 
     // Serialize the read-compare-write steps of a collection (rotation against revocation,
-    // two failures counted at once).
+    // a rename against a password change, two failures counted at once).
     internal Lock SessionWrites { get; } = new();
+    internal Lock UserWrites { get; } = new();
     internal Lock LoginFailureWrites { get; } = new();
 
     public static BsonValue Serialize(DateTimeOffset value) => new(value.UtcTicks);

@@ -25,10 +25,39 @@ public sealed class LiteDbUserStore(LiteDbContext db) : IUserStore
         }
     }
 
-    public Task UpdateAsync(UserRecord user, CancellationToken ct)
+    public Task UpdateNameAsync(string id, string? name, CancellationToken ct)
     {
-        db.Users.Update(user);
+        Change(id, user => { user.Name = name; return true; });
         return Task.CompletedTask;
+    }
+
+    public Task<bool> TryReplacePasswordHashAsync(string id, string expectedHash, string newHash, CancellationToken ct) =>
+        Task.FromResult(Change(id, user =>
+        {
+            if (user.PasswordHash != expectedHash) return false;
+            user.PasswordHash = newHash;
+            return true;
+        }));
+
+    public Task AddRoleAsync(string id, string role, CancellationToken ct)
+    {
+        Change(id, user =>
+        {
+            if (user.Roles.Contains(role)) return false;
+            user.Roles.Add(role);
+            return true;
+        });
+        return Task.CompletedTask;
+    }
+
+    // LiteDB writes whole documents: every change of a user is read-modify-write under one lock.
+    bool Change(string id, Func<UserRecord, bool> change)
+    {
+        lock (db.UserWrites)
+        {
+            var user = db.Users.FindById(id);
+            return user is not null && change(user) && db.Users.Update(user);
+        }
     }
 
     public Task<IReadOnlyList<UserRecord>> ListAsync(CancellationToken ct) =>

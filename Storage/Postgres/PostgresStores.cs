@@ -26,15 +26,24 @@ public sealed class PostgresUserStore(PostgresDatabase db) : IUserStore
         return await command.ExecuteNonQueryAsync(ct) == 1;
     }
 
-    public async Task UpdateAsync(UserRecord user, CancellationToken ct)
+    public async Task UpdateNameAsync(string id, string? name, CancellationToken ct) =>
+        await ExecuteAsync("UPDATE miniauth_users SET name = @name WHERE id = @id", ct,
+            ("id", id), ("name", (object?)name ?? DBNull.Value));
+
+    public async Task<bool> TryReplacePasswordHashAsync(string id, string expectedHash, string newHash, CancellationToken ct) =>
+        await ExecuteAsync("UPDATE miniauth_users SET password_hash = @new WHERE id = @id AND password_hash = @expected", ct,
+            ("id", id), ("expected", expectedHash), ("new", newHash)) == 1;
+
+    public async Task AddRoleAsync(string id, string role, CancellationToken ct) =>
+        await ExecuteAsync("UPDATE miniauth_users SET roles = array_append(roles, @role) WHERE id = @id AND NOT (@role = ANY(roles))", ct,
+            ("id", id), ("role", role));
+
+    async Task<int> ExecuteAsync(string sql, CancellationToken ct, params (string Name, object Value)[] parameters)
     {
         await using var connection = await db.OpenAsync(ct);
-        await using var command = new NpgsqlCommand(
-            "UPDATE miniauth_users SET email = @email, normalized_email = @normalized, name = @name, " +
-            "password_hash = @hash, roles = @roles, created_at = @created WHERE id = @id",
-            connection);
-        Bind(command, user);
-        await command.ExecuteNonQueryAsync(ct);
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value);
+        return await command.ExecuteNonQueryAsync(ct);
     }
 
     public async Task<IReadOnlyList<UserRecord>> ListAsync(CancellationToken ct)

@@ -1,0 +1,54 @@
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using MiniAuth.Auth;
+using MiniAuth.Storage;
+using MiniAuth.Storage.LiteDb;
+
+namespace MiniAuth.Tests;
+
+// Two writes to one user that overlap must not undo each other.
+public class UserWriteRaceTests
+{
+    [Fact]
+    public async Task APasswordChangeThatLostARaceIs409AndUndoesNothing()
+    {
+        const string racedPassword = "the password set meanwhile";
+        await using var app = new MiniAuthApp();
+        // The user is read, then another request changes the password before this one writes.
+        await using var raced = app.WithWebHostBuilder(web => web.ConfigureTestServices(services =>
+            services.AddSingleton<IUserStore>(provider => new ChangesPasswordAfterRead(
+                ActivatorUtilities.CreateInstance<LiteDbUserStore>(provider), provider.GetRequiredService<PasswordHasher>(), racedPassword))));
+        var racedClient = raced.CreateClient(new() { BaseAddress = new Uri("https://localhost") });
+        var email = HttpHelpers.NewEmail();
+        var login = await racedClient.SignUpAndLoginAsync(email: email);
+
+        var response = await racedClient.SendWithBearerAsync(HttpMethod.Post, "/profile/password", login.AccessToken,
+            new { currentPassword = HttpHelpers.Password, newPassword = "a brand new passphrase" });
+
+        var problem = await response.AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Contains("another request", problem.GetProperty("detail").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await racedClient.PostLoginAsync(email, racedPassword)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await racedClient.PostLoginAsync(email, "a brand new passphrase")).StatusCode);
+    }
+
+    sealed class ChangesPasswordAfterRead(IUserStore inner, PasswordHasher hasher, string racedPassword) : IUserStore
+    {
+        int _raced;
+
+        public async Task<UserRecord?> FindByIdAsync(string id, CancellationToken ct)
+        {
+            var user = await inner.FindByIdAsync(id, ct);
+            if (user is not null && Interlocked.Exchange(ref _raced, 1) == 0)
+                Assert.True(await inner.TryReplacePasswordHashAsync(id, user.PasswordHash, await hasher.HashAsync(racedPassword, ct), ct));
+            return user;
+        }
+
+        public Task<UserRecord?> FindByEmailAsync(string normalizedEmail, CancellationToken ct) => inner.FindByEmailAsync(normalizedEmail, ct);
+        public Task<bool> TryCreateAsync(UserRecord user, CancellationToken ct) => inner.TryCreateAsync(user, ct);
+        public Task UpdateNameAsync(string id, string? name, CancellationToken ct) => inner.UpdateNameAsync(id, name, ct);
+        public Task<bool> TryReplacePasswordHashAsync(string id, string expectedHash, string newHash, CancellationToken ct) =>
+            inner.TryReplacePasswordHashAsync(id, expectedHash, newHash, ct);
+        public Task AddRoleAsync(string id, string role, CancellationToken ct) => inner.AddRoleAsync(id, role, ct);
+        public Task<IReadOnlyList<UserRecord>> ListAsync(CancellationToken ct) => inner.ListAsync(ct);
+    }
+}
