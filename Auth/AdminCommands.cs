@@ -94,16 +94,8 @@ public static class AdminCommands
         }
 
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
-        var user = new UserRecord
-        {
-            Id = Guid.CreateVersion7(now).ToString("N"),
-            Email = email!.Trim(),
-            NormalizedEmail = InputRules.NormalizeEmail(email),
-            Name = name,
-            PasswordHash = await services.GetRequiredService<PasswordHasher>().HashAsync(password!, ct),
-            Roles = role is null ? [] : [role],
-            CreatedAt = now,
-        };
+        var user = UserRecord.Create(email!, InputRules.NormalizeEmail(email!), name,
+            await services.GetRequiredService<PasswordHasher>().HashAsync(password!, ct), role is null ? [] : [role], now);
         if (!await services.GetRequiredService<IUserStore>().TryCreateAsync(user, ct))
         {
             error.WriteLine($"An account with the email {user.Email} already exists.");

@@ -23,15 +23,8 @@ public sealed class AdminSeeder(IOptions<AdminOptions> options, IUserStore users
         if (existing is null)
         {
             var now = time.GetUtcNow();
-            var created = new UserRecord
-            {
-                Id = Guid.CreateVersion7(now).ToString("N"),
-                Email = admin.Email!.Trim(),
-                NormalizedEmail = email,
-                PasswordHash = await hasher.HashAsync(admin.Password!, ct),
-                Roles = [AdminApi.AdminRole],
-                CreatedAt = now,
-            };
+            var created = UserRecord.Create(admin.Email!, email, null,
+                await hasher.HashAsync(admin.Password!, ct), [AdminApi.AdminRole], now);
             if (await users.TryCreateAsync(created, ct))
             {
                 audit.AdminSeeded(created.Id, "created");

@@ -74,7 +74,7 @@ public sealed partial class AuditTrail(ILogger<AuditTrail> logger)
     public partial void AdminSeeded(string userId, string outcome);
 
     [LoggerMessage(EventId = 3043, EventName = "AdminSeedRefused", Level = LogLevel.Error,
-        Message = "MiniAuth:Admin:Email names an existing account (user {UserId}) that is not an admin and whose password is not MiniAuth:Admin:Password; it was NOT promoted. Promote it on purpose with the admin commands, or configure another email.")]
+        Message = "MiniAuth:Admin:Email names an existing account (user {UserId}) that is not an admin and whose password is not MiniAuth:Admin:Password; it was NOT promoted. Set MiniAuth:Admin:Password to that account's password to promote it, or configure another email.")]
     public partial void AdminSeedRefused(string userId);
 
     [LoggerMessage(EventId = 3050, EventName = "CommandUserCreated", Level = LogLevel.Information,
@@ -86,6 +86,6 @@ public sealed partial class AuditTrail(ILogger<AuditTrail> logger)
     public partial void CommandSessionsEnded(string userId, int count);
 
     [LoggerMessage(EventId = 3052, EventName = "CommandSigningKeyRotated", Level = LogLevel.Warning,
-        Message = "Admin command: rotated the signing key; key {KeyId} signs from now on")]
+        Message = "Admin command: rotated the signing key; key {KeyId} signs from the service's next start or key reload")]
     public partial void CommandSigningKeyRotated(string keyId);
 }

@@ -25,16 +25,8 @@ public static class AuthApi
         if (errors.Count > 0) return Problems.Invalid(errors);
 
         var now = time.GetUtcNow();
-        var user = new UserRecord
-        {
-            Id = Guid.CreateVersion7(now).ToString("N"),
-            Email = request.Email!.Trim(),
-            NormalizedEmail = InputRules.NormalizeEmail(request.Email),
-            Name = request.Name,
-            PasswordHash = await hasher.HashAsync(request.Password!, ct),
-            Roles = [],
-            CreatedAt = now,
-        };
+        var user = UserRecord.Create(request.Email!, InputRules.NormalizeEmail(request.Email!), request.Name,
+            await hasher.HashAsync(request.Password!, ct), [], now);
         if (!await users.TryCreateAsync(user, ct)) return Problems.EmailTaken();
         audit.SignedUp(user.Id, ClientInfo.From(http).IpAddress);
         return TypedResults.Created("/profile", ProfileResponse.From(user));
@@ -135,7 +127,8 @@ public static class AuthApi
     static TokenResponse Respond(IssuedTokens issued, bool refreshInBody) =>
         new(issued.AccessToken, "Bearer", issued.AccessExpiresIn, refreshInBody ? issued.RefreshToken : null);
 
-    static string? BearerToken(HttpContext http)
+    // The token of an "Authorization: Bearer <token>" header, or null.
+    public static string? BearerToken(HttpContext http)
     {
         string? header = http.Request.Headers.Authorization;
         const string scheme = "Bearer ";

@@ -104,17 +104,15 @@ public sealed class SigningKeyRing(ISigningKeyStore store, TimeProvider time, IO
     // JwtBearer resolves keys synchronously: learn the token's kid before it validates.
     public static async Task LearnKidOfBearerAsync(MessageReceivedContext context)
     {
-        string? header = context.Request.Headers.Authorization;
-        const string scheme = "Bearer ";
-        if (header is null || !header.StartsWith(scheme, StringComparison.OrdinalIgnoreCase)) return;
-        if (KidOf(header[scheme.Length..].Trim()) is not { } kid) return;
+        if (KidOf(AuthApi.BearerToken(context.HttpContext)) is not { } kid) return;
         var ring = context.HttpContext.RequestServices.GetRequiredService<SigningKeyRing>();
         if (!ring.Knows(kid)) await ring.LearnAsync(kid, context.HttpContext.RequestAborted);
     }
 
     // The kid of a compact JWS, read without trusting anything; null for anything else.
-    public static string? KidOf(string token)
+    public static string? KidOf(string? token)
     {
+        if (token is null) return null;
         try { return new JsonWebToken(token).Kid; }
         catch (Exception e) when (e is ArgumentException or SecurityTokenMalformedException or FormatException) { return null; }
     }

@@ -12,6 +12,19 @@ public sealed class UserRecord
     public string PasswordHash { get; set; } = "";
     public List<string> Roles { get; set; } = [];
     public DateTimeOffset CreatedAt { get; set; }
+
+    // A new account; its id sorts by creation time.
+    public static UserRecord Create(string email, string normalizedEmail, string? name, string passwordHash,
+        List<string> roles, DateTimeOffset now) => new()
+    {
+        Id = Guid.CreateVersion7(now).ToString("N"),
+        Email = email.Trim(),
+        NormalizedEmail = normalizedEmail,
+        Name = name,
+        PasswordHash = passwordHash,
+        Roles = roles,
+        CreatedAt = now,
+    };
 }
 
 public sealed class SessionRecord
