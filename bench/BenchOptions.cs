@@ -6,7 +6,7 @@ public sealed record BenchOptions
 {
     // Seconds of measured load per scenario (after its warm-up).
     public double Duration { get; init; } = 10;
-    public double Warmup { get; init; } = 2;
+    public double Warmup { get; init; } = 3;
     // Virtual users: each one sends its next request when the previous answer has arrived.
     public int Users { get; init; } = 16;
     // A hard stop per scenario, whatever the duration.
@@ -16,6 +16,8 @@ public sealed record BenchOptions
     public string Output { get; init; } = "bench/results";
     public bool SkipBuild { get; init; }
     public bool SkipHashing { get; init; }
+    // Another build's MiniAuth.dll, run beside this one through the same scenarios (before/after).
+    public string? Baseline { get; init; }
     // What the run is told about its machine, printed beside the table.
     public string Note { get; init; } = "";
 
@@ -37,8 +39,9 @@ public sealed record BenchOptions
                 "--note" => options with { Note = Next() },
                 "--skip-build" => options with { SkipBuild = true },
                 "--skip-hashing" => options with { SkipHashing = true },
+                "--baseline" => options with { Baseline = Next() },
                 var other => throw new ArgumentException($"Unknown option {other}. Options: --duration s --warmup s --users n " +
-                    "--max-requests n --burst n --scenarios a,b --out dir --note text --skip-build --skip-hashing"),
+                    "--max-requests n --burst n --scenarios a,b --out dir --note text --skip-build --skip-hashing --baseline path/to/MiniAuth.dll"),
             };
         }
         if (options.Duration is <= 0 or > 600) throw new ArgumentException("--duration must be between 0 and 600 seconds.");

@@ -122,7 +122,7 @@ public sealed class Report(BenchOptions options, IReadOnlyList<ScenarioResult> r
                 var v = value(rows[i]);
                 if (!(v > 0) || !double.IsFinite(v)) continue;
                 var y = top + i * rowHeight;
-                var colour = rows[i].Server.StartsWith("ceiling", StringComparison.Ordinal) ? "#9e9e9e" : "#1f77b4";
+                var colour = rows[i].Server.StartsWith("ceiling", StringComparison.Ordinal) ? "#9e9e9e" : rows[i].Server == "MiniAuth" ? "#1f77b4" : "#ff7f0e";
                 var w = Math.Max(1, X(v) - x0);
                 s.AppendLine(string.Create(Inv, $"<rect x=\"{x0}\" y=\"{y}\" width=\"{w:F1}\" height=\"{barHeight}\" fill=\"{colour}\"/>"));
                 s.AppendLine(string.Create(Inv, $"<text x=\"{x0 + w + 4:F1}\" y=\"{y + barHeight - 4}\" font-size=\"11\">{v:F0} (×{v / reference:F2})</text>"));
