@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using System.Buffers.Text;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 
@@ -28,6 +30,11 @@ public sealed class VerifiedTokenCache : TokenHandler
     {
         // Without a lifetime rule of the service's own, a cached answer could not be re-checked.
         if (parameters.LifetimeValidator is not { } isAlive) return await _handler.ValidateTokenAsync(token, parameters);
+
+        // Every request with a bearer header passes through here, refresh tokens on their own
+        // routes included: one of another typ is refused before its signature is checked.
+        if (!HasValidType(token, parameters))
+            return new TokenValidationResult { IsValid = false, Exception = new SecurityTokenInvalidTypeException("The token is not an access token.") };
 
         var key = Digest(token);
         if (_verified.TryGetValue(key, out var entry) && entry.Token.EncodedToken == token)
@@ -57,6 +64,32 @@ public sealed class VerifiedTokenCache : TokenHandler
     }
 
     public override SecurityToken ReadToken(string token) => _handler.ReadToken(token);
+
+    // Reads only the JOSE header; a token it cannot read goes on to the full validation, which
+    // gives the framework's own error for it.
+    static bool HasValidType(string token, TokenValidationParameters parameters)
+    {
+        if (parameters.ValidTypes is not { } types || !types.Any()) return true;
+        var dot = token.IndexOf('.');
+        if (dot <= 0 || dot > 1024) return true;
+        Span<byte> header = stackalloc byte[768];
+        if (Base64Url.DecodeFromChars(token.AsSpan(0, dot), header, out _, out var written) != System.Buffers.OperationStatus.Done)
+            return true;
+        try
+        {
+            var reader = new Utf8JsonReader(header[..written]);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return true;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isTyp = reader.ValueTextEquals("typ"u8);
+                if (!reader.Read()) return true;
+                if (isTyp) return reader.TokenType == JsonTokenType.String && types.Contains(reader.GetString(), StringComparer.Ordinal);
+                reader.Skip();
+            }
+            return true;
+        }
+        catch (JsonException) { return true; }
+    }
 
     static DateTime? NotBefore(JsonWebToken token) => token.ValidFrom == DateTime.MinValue ? null : token.ValidFrom;
 

@@ -115,4 +115,20 @@ public class VerifiedTokenCacheTests
         Assert.Equal(VerifiedTokenCache.Capacity, largest);
         Assert.True(cache.Count <= 10);
     }
+
+    [Fact]
+    public async Task ARefreshTokenSentAsAnAccessTokenIsRefusedAsAnInvalidToken()
+    {
+        await using var app = new MiniAuthApp();
+        var client = app.NewClient();
+        var login = await client.SignUpAndLoginAsync(delivery: "body");
+
+        var refused = await client.FetchProfileAsync(login.Refresh);
+
+        await refused.AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Contains("invalid_token", refused.Headers.WwwAuthenticate.ToString());
+        Assert.Equal(0, app.Get<VerifiedTokenCache>().Count);
+        // The same refresh token still does its own job.
+        Assert.Equal(HttpStatusCode.OK, (await client.RestoreWithBearerAsync(login.Refresh)).StatusCode);
+    }
 }
