@@ -18,6 +18,9 @@ public sealed record BenchOptions
     public bool SkipHashing { get; init; }
     // Another build's MiniAuth.dll, run beside this one through the same scenarios (before/after).
     public string? Baseline { get; init; }
+    public string BaselineName { get; init; } = "MiniAuth baseline";
+    // Extra environment for the MiniAuth process only (KEY=VALUE), to try a runtime setting.
+    public IReadOnlyList<string> MiniAuthEnvironment { get; init; } = [];
     // What the run is told about its machine, printed beside the table.
     public string Note { get; init; } = "";
 
@@ -40,8 +43,10 @@ public sealed record BenchOptions
                 "--skip-build" => options with { SkipBuild = true },
                 "--skip-hashing" => options with { SkipHashing = true },
                 "--baseline" => options with { Baseline = Next() },
+                "--baseline-name" => options with { BaselineName = Next() },
+                "--miniauth-env" => options with { MiniAuthEnvironment = [.. options.MiniAuthEnvironment, Next()] },
                 var other => throw new ArgumentException($"Unknown option {other}. Options: --duration s --warmup s --users n " +
-                    "--max-requests n --burst n --scenarios a,b --out dir --note text --skip-build --skip-hashing --baseline path/to/MiniAuth.dll"),
+                    "--max-requests n --burst n --scenarios a,b --out dir --note text --skip-build --skip-hashing --baseline path/to/MiniAuth.dll --baseline-name text --miniauth-env KEY=VALUE"),
             };
         }
         if (options.Duration is <= 0 or > 600) throw new ArgumentException("--duration must be between 0 and 600 seconds.");

@@ -28,7 +28,7 @@ public static class BenchRun
         var store = Directory.CreateTempSubdirectory("miniauth-bench-");
         var (self, selfArgs) = SelfCommand();
         var results = new List<ScenarioResult>();
-        var idle = new List<(string Server, double MiB)>();
+        var idle = new List<(string Server, double MiB, double PrivateMiB)>();
         try
         {
             await using var bare = await ServerProcess.StartAsync("ceiling: bare Minimal API", self, [.. selfArgs, "serve", "bare"],
@@ -38,10 +38,10 @@ public static class BenchRun
             // MiniAuth as built from this checkout, and optionally a baseline build (another checkout's
             // MiniAuth.dll) measured in the same run: an optimisation's before and after, side by side.
             var targets = new List<Target>();
-            await using var miniAuth = await StartMiniAuthAsync("MiniAuth", miniAuthDll, store.FullName, root);
+            await using var miniAuth = await StartMiniAuthAsync("MiniAuth", miniAuthDll, store.FullName, root, options.MiniAuthEnvironment);
             targets.Add(new Target(miniAuth, LoadGenerator.ClientFor(miniAuth)));
             await using var baseline = options.Baseline is { } baselineDll
-                ? await StartMiniAuthAsync("MiniAuth baseline", Path.GetFullPath(baselineDll), store.FullName, root)
+                ? await StartMiniAuthAsync(options.BaselineName, Path.GetFullPath(baselineDll), store.FullName, root)
                 : null;
             if (baseline is not null) targets.Add(new Target(baseline, LoadGenerator.ClientFor(baseline)));
 
@@ -54,7 +54,7 @@ public static class BenchRun
 
             await Task.Delay(1000);
             foreach (var server in new[] { bare, jwt }.Concat(targets.Select(t => t.Server)))
-                idle.Add((server.Name, server.ResidentBytes() / 1048576.0));
+                idle.Add((server.Name, server.ResidentBytes() / 1048576.0, server.PrivateBytes() / 1048576.0));
 
             var warmup = TimeSpan.FromSeconds(options.Warmup);
             var duration = TimeSpan.FromSeconds(options.Duration);
@@ -113,7 +113,7 @@ public static class BenchRun
             await Task.Delay(1000);
             foreach (var target in targets)
             {
-                idle.Add((target.Server.Name + " after the run", target.Server.ResidentBytes() / 1048576.0));
+                idle.Add((target.Server.Name + " after the run", target.Server.ResidentBytes() / 1048576.0, target.Server.PrivateBytes() / 1048576.0));
                 target.Client.Dispose();
             }
         }
@@ -139,8 +139,9 @@ public static class BenchRun
         public List<VirtualUser> Users { get; set; } = [];
     }
 
-    static Task<ServerProcess> StartMiniAuthAsync(string name, string dll, string storeFolder, string root) =>
-        ServerProcess.StartAsync(name, "dotnet", [dll], new Dictionary<string, string>
+    static Task<ServerProcess> StartMiniAuthAsync(string name, string dll, string storeFolder, string root, IEnumerable<string>? extra = null)
+    {
+        var environment = new Dictionary<string, string>
         {
             ["MiniAuth__Storage__Path"] = Path.Combine(storeFolder, name.Replace(' ', '-') + ".db"),
             // The benchmark measures the endpoints, not the brute-force brakes in front of them.
@@ -150,7 +151,11 @@ public static class BenchRun
             ["MiniAuth__PasswordHashing__MemoryKiB"] = MemoryKiB.ToString(CultureInfo.InvariantCulture),
             ["MiniAuth__PasswordHashing__Iterations"] = Iterations.ToString(CultureInfo.InvariantCulture),
             ["MiniAuth__PasswordHashing__Parallelism"] = Parallelism.ToString(CultureInfo.InvariantCulture),
-        }, Path.GetDirectoryName(dll)!);
+        };
+        foreach (var pair in extra ?? [])
+            environment[pair.Split('=', 2)[0]] = pair.Split('=', 2) is [_, var value] ? value : "";
+        return ServerProcess.StartAsync(name, "dotnet", [dll], environment, Path.GetDirectoryName(dll)!);
+    }
 
     static async Task<List<VirtualUser>> SetUpUsersAsync(HttpClient client, int count)
     {
@@ -226,7 +231,7 @@ public static class BenchRun
         var results = new List<HashProbe.Result>();
         foreach (var engine in new[] { "libsodium", "isopoh" })
         {
-            foreach (var (concurrency, rounds) in new[] { (1, 7), (2, 3) })
+            foreach (var (concurrency, rounds) in new[] { (1, 9), (2, 4) })
             {
                 var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
                 foreach (var a in selfArgs.Concat(["hash-probe", engine, $"{MemoryKiB}", $"{Iterations}", $"{Parallelism}", $"{concurrency}", $"{rounds}"]))
@@ -237,7 +242,7 @@ public static class BenchRun
                 if (probe.ExitCode != 0) throw new InvalidOperationException($"The {engine} hash probe failed.");
                 var result = HashProbe.Parse(line);
                 results.Add(result);
-                Console.WriteLine($"  {engine}, {concurrency} at once: {result.MsPerHash:F1} ms per round, peak +{result.PeakDeltaMiB:F1} MiB, managed {result.ManagedMiBPerHash:F1} MiB per hash");
+                Console.WriteLine($"  {engine}, {concurrency} at once: {result.MsPerHash:F1} ms per round, {result.CpuMsPerHash:F1} ms CPU per hash, peak +{result.PeakDeltaMiB:F1} MiB, managed {result.ManagedMiBPerHash:F1} MiB per hash");
             }
         }
         return results;

@@ -6,7 +6,7 @@ namespace MiniAuth.Bench;
 
 // The run as a markdown table (every figure beside the ceilings of the same run) and an SVG chart.
 public sealed class Report(BenchOptions options, IReadOnlyList<ScenarioResult> results, IReadOnlyList<HashProbe.Result> hashing,
-    IReadOnlyList<(string Server, double MiB)> idle, int cores, DateTimeOffset started, string loadBefore, string loadAfter)
+    IReadOnlyList<(string Server, double MiB, double PrivateMiB)> idle, int cores, DateTimeOffset started, string loadBefore, string loadAfter)
 {
     static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
@@ -22,8 +22,9 @@ public sealed class Report(BenchOptions options, IReadOnlyList<ScenarioResult> r
     ScenarioResult? Find(string scenario) => results.FirstOrDefault(r => r.Scenario == scenario && r.Server == "MiniAuth");
     HashProbe.Result? Hash(string engine, int concurrency) => hashing.FirstOrDefault(h => h.Engine == engine && h.Concurrency == concurrency);
 
-    // Logins per second the hashing alone allows: every core busy with one hash at a time.
-    double? LoginBound => Hash("libsodium", 1) is { } h ? cores * 1000 / h.MsPerHash : null;
+    // Logins per second the hashing alone allows: every core busy with one hash at a time, each
+    // taking the CPU time one hash took alone (wall time would count the neighbours' load).
+    double? LoginBound => Hash("libsodium", 1) is { } h ? cores * 1000 / h.CpuMsPerHash : null;
 
     public string Markdown()
     {
@@ -54,27 +55,35 @@ public sealed class Report(BenchOptions options, IReadOnlyList<ScenarioResult> r
             Target(md, string.Create(Inv, $"login req/s ÷ (cores ÷ one hash's time = {bound:F0}/s)"), login.RequestsPerSecond / bound, "≥ 0.90", login.RequestsPerSecond / bound >= 0.9);
         if (results.FirstOrDefault(r => r.Scenario.StartsWith("burst", StringComparison.Ordinal)) is { } burst)
             Target(md, $"peak MiB, {burst.Scenario}", burst.PeakMiB, "≤ 250", burst.PeakMiB <= 250, "F0");
+        if (Find("login") is { } loginCpu && Hash("libsodium", 1) is { } oneHash)
+        {
+            var share = oneHash.CpuMsPerHash * 1000 / loginCpu.CpuMicrosPerRequest;
+            Target(md, "one hash's CPU time ÷ login server CPU per request (the same bound, by CPU: how much of a login is the hash)", share, "≥ 0.90", share >= 0.9);
+        }
         if (idle.FirstOrDefault(i => i.Server == "MiniAuth") is { Server: not null } start)
-            Target(md, "idle MiB after start and set-up", start.MiB, "≤ 100", start.MiB <= 100, "F0");
+        {
+            Target(md, "idle resident MiB (VmRSS) after start and set-up", start.MiB, "≤ 100", start.MiB <= 100, "F0");
+            Target(md, "idle private MiB (RssAnon + RssShmem) after start and set-up", start.PrivateMiB, "≤ 100", start.PrivateMiB <= 100, "F0");
+        }
 
         if (hashing.Count > 0)
         {
             md.AppendLine().AppendLine(string.Create(Inv,
                 $"Argon2id engines at m={BenchRun.MemoryKiB} KiB ({BenchRun.MemoryKiB / 1024.0:F0} MiB), t={BenchRun.Iterations}, p={BenchRun.Parallelism}, each in a process of its own:"));
-            md.AppendLine().AppendLine("| engine | ms per hash, one at a time | ms for 2 at once | peak RSS per concurrent hash, MiB | × m | managed allocation per hash, MiB |");
-            md.AppendLine("|---|---:|---:|---:|---:|---:|");
+            md.AppendLine().AppendLine("| engine | CPU ms per hash | wall ms per hash, one at a time | wall ms for 2 at once | peak RSS per concurrent hash, MiB | × m | managed allocation per hash, MiB |");
+            md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
             foreach (var engine in hashing.Select(h => h.Engine).Distinct())
             {
                 var one = Hash(engine, 1)!;
                 var two = Hash(engine, 2)!;
                 var perHash = two.PeakDeltaMiB / 2;
                 md.AppendLine(string.Create(Inv,
-                    $"| {engine} | {one.MsPerHash:F1} | {two.MsPerHash:F1} | {perHash:F1} | {perHash / (BenchRun.MemoryKiB / 1024.0):F1} | {two.ManagedMiBPerHash:F1} |"));
+                    $"| {engine} | {one.CpuMsPerHash:F1} | {one.MsPerHash:F1} | {two.MsPerHash:F1} | {perHash:F1} | {perHash / (BenchRun.MemoryKiB / 1024.0):F1} | {two.ManagedMiBPerHash:F1} |"));
             }
         }
 
-        md.AppendLine().AppendLine("| idle resident memory | MiB |").AppendLine("|---|---:|");
-        foreach (var (server, mib) in idle) md.AppendLine(string.Create(Inv, $"| {server} | {mib:F0} |"));
+        md.AppendLine().AppendLine("| idle memory | resident MiB (VmRSS) | private MiB (RssAnon + RssShmem) |").AppendLine("|---|---:|---:|");
+        foreach (var (server, mib, privateMib) in idle) md.AppendLine(string.Create(Inv, $"| {server} | {mib:F0} | {privateMib:F0} |"));
         return md.ToString();
     }
 

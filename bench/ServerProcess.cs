@@ -82,6 +82,11 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public long ResidentBytes() => StatusKiB("VmRSS:") * 1024;
 
+    // The resident pages no other process shares: anonymous memory (heaps, stacks) and the
+    // runtime's shared-memory mappings of JIT-compiled code; the rest of VmRSS is mapped files
+    // (the .NET shared framework's assemblies and native libraries).
+    public long PrivateBytes() => (StatusKiB("RssAnon:") + StatusKiB("RssShmem:")) * 1024;
+
     // The peak resident set since the last ResetPeak (VmHWM).
     public long PeakResidentBytes() => StatusKiB("VmHWM:") * 1024;
 
