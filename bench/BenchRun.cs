@@ -41,7 +41,7 @@ public static class BenchRun
             await using var miniAuth = await StartMiniAuthAsync("MiniAuth", miniAuthDll, store.FullName, root, options.MiniAuthEnvironment);
             targets.Add(new Target(miniAuth, LoadGenerator.ClientFor(miniAuth)));
             await using var baseline = options.Baseline is { } baselineDll
-                ? await StartMiniAuthAsync(options.BaselineName, Path.GetFullPath(baselineDll), store.FullName, root)
+                ? await StartMiniAuthAsync(options.BaselineName, Path.GetFullPath(baselineDll, root), store.FullName, root)
                 : null;
             if (baseline is not null) targets.Add(new Target(baseline, LoadGenerator.ClientFor(baseline)));
 

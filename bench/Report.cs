@@ -106,9 +106,9 @@ public sealed class Report(BenchOptions options, IReadOnlyList<ScenarioResult> r
         for (var i = 0; i < rows.Count; i++)
         {
             var y = top + i * rowHeight + barHeight - 4;
-            svg.AppendLine(string.Create(Inv, $"<text x=\"{labelWidth - 8}\" y=\"{y}\" text-anchor=\"end\">{Escape(rows[i].Scenario + " — " + rows[i].Server)}</text>"));
+            svg.AppendLine(string.Create(Inv, $"<text x=\"{labelWidth - 8}\" y=\"{y}\" text-anchor=\"end\">{Escape(rows[i].Server.StartsWith("ceiling", StringComparison.Ordinal) ? rows[i].Server + (rows[i].Scenario.Contains("again") ? " (again)" : "") : rows[i].Scenario + " — " + rows[i].Server)}</text>"));
         }
-        svg.AppendLine(string.Create(Inv, $"<text x=\"10\" y=\"{height - 16}\" fill=\"#555\">Grey: ceilings (bare Minimal API, stock JwtBearer ES256). Blue: MiniAuth. Written by bench/ (dotnet run -c Release --project bench).</text>"));
+        svg.AppendLine(string.Create(Inv, $"<text x=\"10\" y=\"{height - 16}\" fill=\"#555\">Grey: ceilings (bare Minimal API, stock JwtBearer ES256). Blue: MiniAuth. Orange: the baseline build, if any. Written by bench/ (dotnet run -c Release --project bench).</text>"));
         svg.AppendLine("</svg>");
         return svg.ToString();
 
