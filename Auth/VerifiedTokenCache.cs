@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Buffers.Text;
+using System.Collections.Concurrent;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
@@ -11,10 +11,10 @@ namespace MiniAuth.Auth;
 
 // JwtBearer's token handler with a memory: a client sends the same access token for its whole
 // hour, so the signature check and JSON parse of a token already verified are skipped. What can
-// change between two calls is still checked on each: the lifetime here, against the service's
-// TimeProvider, and the session (revoked, expired, gone) in AuthServices.RequireLiveSessionAsync,
-// which runs after this on every call, cached or not. Only a token that passed every check is
-// remembered, keyed by its SHA-256, and the memory is bounded.
+// change between two calls is still checked on each: here the lifetime (against the service's
+// TimeProvider) and that the signing key is still known; then the session (revoked, expired,
+// gone) in AuthServices.RequireLiveSessionAsync, which runs on every call, cached or not. Only a
+// token that passed every check is remembered, keyed by its SHA-256, and the memory is bounded.
 public sealed class VerifiedTokenCache : TokenHandler
 {
     public const int Capacity = 2048;
@@ -28,8 +28,9 @@ public sealed class VerifiedTokenCache : TokenHandler
 
     public override async Task<TokenValidationResult> ValidateTokenAsync(string token, TokenValidationParameters parameters)
     {
-        // Without a lifetime rule of the service's own, a cached answer could not be re-checked.
-        if (parameters.LifetimeValidator is not { } isAlive) return await _handler.ValidateTokenAsync(token, parameters);
+        // Without the service's own lifetime rule and key lookup, a cached answer could not be re-checked.
+        if (parameters.LifetimeValidator is not { } isAlive || parameters.IssuerSigningKeyResolver is not { } keys)
+            return await _handler.ValidateTokenAsync(token, parameters);
 
         // Every request with a bearer header passes through here, refresh tokens on their own
         // routes included: one of another typ is refused before its signature is checked.
@@ -39,7 +40,9 @@ public sealed class VerifiedTokenCache : TokenHandler
         var key = Digest(token);
         if (_verified.TryGetValue(key, out var entry) && entry.Token.EncodedToken == token)
         {
-            if (isAlive(NotBefore(entry.Token), entry.Token.ValidTo, entry.Token, parameters))
+            // Still alive, and its signing key still known (a key forgotten early takes its tokens with it).
+            if (isAlive(NotBefore(entry.Token), entry.Token.ValidTo, entry.Token, parameters)
+                && keys(token, entry.Token, entry.Token.Kid, parameters)?.Any() == true)
                 return new TokenValidationResult
                 {
                     IsValid = true,

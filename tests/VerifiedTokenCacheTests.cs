@@ -131,4 +131,22 @@ public class VerifiedTokenCacheTests
         // The same refresh token still does its own job.
         Assert.Equal(HttpStatusCode.OK, (await client.RestoreWithBearerAsync(login.Refresh)).StatusCode);
     }
+
+    [Fact]
+    public async Task ACachedAccessTokenIsRejectedOnceItsSigningKeyIsGone()
+    {
+        await using var app = new MiniAuthApp();
+        var client = app.NewClient();
+        var login = await client.SignUpAndLoginAsync(delivery: "body");
+        Assert.Equal(HttpStatusCode.OK, (await client.FetchProfileAsync(login.AccessToken)).StatusCode);
+
+        var kid = HttpHelpers.Header(login.AccessToken).GetProperty("kid").GetString()!;
+        var keys = app.Get<SigningKeyRing>();
+        await keys.RotateAsync(CancellationToken.None);
+        Assert.Equal(HttpStatusCode.OK, (await client.FetchProfileAsync(login.AccessToken)).StatusCode);
+        await app.Get<ISigningKeyStore>().DeleteAsync(kid, CancellationToken.None);
+        await keys.LoadAsync(CancellationToken.None);
+
+        await (await client.FetchProfileAsync(login.AccessToken)).AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
 }
