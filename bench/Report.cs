@@ -53,6 +53,13 @@ public sealed class Report(BenchOptions options, IReadOnlyList<ScenarioResult> r
             Target(md, "restoreAccessToken server CPU µs/request", restore.CpuMicrosPerRequest, "≤ 350", restore.CpuMicrosPerRequest <= 350, "F0");
         if (Find("login") is { } login && LoginBound is { } bound)
             Target(md, string.Create(Inv, $"login req/s ÷ (cores ÷ one hash's time = {bound:F0}/s)"), login.RequestsPerSecond / bound, "≥ 0.90", login.RequestsPerSecond / bound >= 0.9);
+        if (Find("login") is { } login2 && Hash("libsodium", 2) is { } twoAtOnce)
+        {
+            // Two hashes at once in one process each take longer than one alone (memory bandwidth,
+            // and the page faults of libsodium's per-hash mapping share one address space).
+            var bound2 = cores * 1000 / twoAtOnce.CpuMsPerHash;
+            Target(md, string.Create(Inv, $"login req/s ÷ (cores ÷ one hash's CPU time when 2 run at once = {bound2:F0}/s)"), login2.RequestsPerSecond / bound2, "≥ 0.90", login2.RequestsPerSecond / bound2 >= 0.9);
+        }
         if (results.FirstOrDefault(r => r.Scenario.StartsWith("burst", StringComparison.Ordinal)) is { } burst)
             Target(md, $"peak MiB, {burst.Scenario}", burst.PeakMiB, "≤ 250", burst.PeakMiB <= 250, "F0");
         if (Find("login") is { } loginCpu && Hash("libsodium", 1) is { } oneHash)
