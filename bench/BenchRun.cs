@@ -48,13 +48,18 @@ public static class BenchRun
             using var bareClient = LoadGenerator.ClientFor(bare);
             using var jwtClient = LoadGenerator.ClientFor(jwt);
             var accounts = Math.Max(options.Users, options.Burst);
+            // Idle as started: up, answering /health, nothing else asked of it yet.
+            await Task.Delay(1000);
+            foreach (var target in targets)
+                idle.Add((target.Server.Name + " just started", target.Server.ResidentBytes() / 1048576.0, target.Server.PrivateBytes() / 1048576.0));
             foreach (var target in targets) target.Users = await SetUpUsersAsync(target.Client, accounts);
             var ceilingToken = (await jwtClient.GetFromJsonAsync<JsonElement>("/token")).GetProperty("accessToken").GetString()!;
             var ceilingUsers = targets[0].Users.Take(options.Users).ToList();
 
             await Task.Delay(1000);
             foreach (var server in new[] { bare, jwt }.Concat(targets.Select(t => t.Server)))
-                idle.Add((server.Name, server.ResidentBytes() / 1048576.0, server.PrivateBytes() / 1048576.0));
+                idle.Add((server.Name + (server.Name.StartsWith("ceiling", StringComparison.Ordinal) ? "" : $" after set-up ({accounts} signups and logins)"),
+                    server.ResidentBytes() / 1048576.0, server.PrivateBytes() / 1048576.0));
 
             var warmup = TimeSpan.FromSeconds(options.Warmup);
             var duration = TimeSpan.FromSeconds(options.Duration);

@@ -67,10 +67,11 @@ public sealed class Report(BenchOptions options, IReadOnlyList<ScenarioResult> r
             var share = oneHash.CpuMsPerHash * 1000 / loginCpu.CpuMicrosPerRequest;
             Target(md, "one hash's CPU time ÷ login server CPU per request (the same bound, by CPU: how much of a login is the hash)", share, "≥ 0.90", share >= 0.9);
         }
-        if (idle.FirstOrDefault(i => i.Server == "MiniAuth") is { Server: not null } start)
+        foreach (var when in new[] { "MiniAuth just started", "MiniAuth after set-up" })
         {
-            Target(md, "idle resident MiB (VmRSS) after start and set-up", start.MiB, "≤ 100", start.MiB <= 100, "F0");
-            Target(md, "idle private MiB (RssAnon + RssShmem) after start and set-up", start.PrivateMiB, "≤ 100", start.PrivateMiB <= 100, "F0");
+            if (idle.FirstOrDefault(i => i.Server.StartsWith(when, StringComparison.Ordinal)) is not { Server: not null } state) continue;
+            Target(md, $"idle resident MiB (VmRSS), {state.Server["MiniAuth ".Length..]}", state.MiB, "≤ 100", state.MiB <= 100, "F0");
+            Target(md, $"idle private MiB (RssAnon + RssShmem), {state.Server["MiniAuth ".Length..]}", state.PrivateMiB, "≤ 100", state.PrivateMiB <= 100, "F0");
         }
 
         if (hashing.Count > 0)
