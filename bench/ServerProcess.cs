@@ -43,6 +43,7 @@ public sealed class ServerProcess : IAsyncDisposable
         foreach (var (key, value) in environment) start.Environment[key] = value;
 
         var process = Process.Start(start) ?? throw new InvalidOperationException($"{name} did not start.");
+        Started.Add(process);
         var output = new System.Text.StringBuilder();
         process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
         process.ErrorDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
@@ -69,6 +70,18 @@ public sealed class ServerProcess : IAsyncDisposable
         await server.DisposeAsync();
         throw new TimeoutException($"{name} did not answer /health within 90 s.");
     }
+
+    // Every server this run started, so an interrupted run (Ctrl+C) leaves none behind.
+    static readonly System.Collections.Concurrent.ConcurrentBag<Process> Started = [];
+
+    static ServerProcess() => Console.CancelKeyPress += (_, _) =>
+    {
+        foreach (var process in Started)
+        {
+            try { if (!process.HasExited) process.Kill(entireProcessTree: true); }
+            catch (InvalidOperationException) { }
+        }
+    };
 
     // User plus system CPU time of the whole process, all threads (GC included).
     public TimeSpan CpuTime()
