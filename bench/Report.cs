@@ -46,6 +46,21 @@ public sealed class Report(BenchOptions options, IReadOnlyList<ScenarioResult> r
                 $"The JwtBearer ceiling ran {drift[0]:F0} req/s before the MiniAuth scenarios and {drift[^1]:F0} after " +
                 $"({(drift[^1] / drift[0] - 1) * 100:+0;-0} %): the ratios use their mean. The bare ceiling averaged {BareRps:F0} req/s."));
 
+        var baselines = results.Where(r => !r.Server.StartsWith("ceiling", StringComparison.Ordinal) && r.Server != "MiniAuth").ToList();
+        if (baselines.Count > 0)
+        {
+            md.AppendLine().AppendLine($"Before and after, same run: MiniAuth against {baselines[0].Server}.").AppendLine();
+            md.AppendLine("| scenario | server CPU µs/req, before → after | × | req/s, before → after | × | peak MiB, before → after |");
+            md.AppendLine("|---|---:|---:|---:|---:|---:|");
+            foreach (var before in baselines)
+            {
+                if (Find(before.Scenario) is not { } after) continue;
+                md.AppendLine(string.Create(Inv,
+                    $"| {before.Scenario} | {before.CpuMicrosPerRequest:F0} → {after.CpuMicrosPerRequest:F0} | {after.CpuMicrosPerRequest / before.CpuMicrosPerRequest:F2} | " +
+                    $"{before.RequestsPerSecond:F0} → {after.RequestsPerSecond:F0} | {after.RequestsPerSecond / before.RequestsPerSecond:F2} | {before.PeakMiB:F0} → {after.PeakMiB:F0} |"));
+            }
+        }
+
         md.AppendLine().AppendLine("| target | measured | target | met |").AppendLine("|---|---:|---:|---|");
         if (Find("fetchProfile") is { } fetch)
             Target(md, "fetchProfile req/s ÷ JwtBearer ceiling", fetch.RequestsPerSecond / JwtRps, "≥ 0.60", fetch.RequestsPerSecond / JwtRps >= 0.6);
