@@ -23,13 +23,16 @@ public static class AuthServices
         services.AddSingleton<TokenService>();
         services.AddSingleton<SessionIssuer>();
         services.AddSingleton<RefreshCookie>();
+        services.AddSingleton<VerifiedTokenCache>();
         services.AddHostedService<SigningKeyLoader>();
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<TokenService, TimeProvider>((bearer, tokens, time) =>
+            .Configure<TokenService, TimeProvider, VerifiedTokenCache>((bearer, tokens, time, verified) =>
             {
                 bearer.MapInboundClaims = false;
+                bearer.TokenHandlers.Clear();
+                bearer.TokenHandlers.Add(verified);
                 bearer.TokenValidationParameters = tokens.AccessTokenParameters;
                 bearer.TimeProvider = time;
                 bearer.Events = new JwtBearerEvents

@@ -1,0 +1,274 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace MiniAuth.Bench;
+
+public static class BenchRun
+{
+    public const string Password = "correct horse battery staple";
+    // What MiniAuth is configured with, as in appsettings.json; the hash probe uses the same.
+    public const int MemoryKiB = 19456, Iterations = 2, Parallelism = 1;
+
+    public static async Task<int> RunAsync(BenchOptions options)
+    {
+        var root = FindRepositoryRoot();
+        var output = Path.GetFullPath(Path.Combine(root, options.Output));
+        Directory.CreateDirectory(output);
+        var started = DateTimeOffset.UtcNow;
+        var loadBefore = File.ReadAllText("/proc/loadavg").Split(' ')[0];
+        Console.WriteLine($"MiniAuth benchmark: {options.Users} virtual users, {options.Duration} s per scenario after {options.Warmup} s of warm-up.");
+
+        var miniAuthDll = options.SkipBuild ? Path.Combine(root, "bin/Release/net10.0/MiniAuth.dll") : BuildMiniAuth(root);
+        var hashing = options.SkipHashing ? [] : ProbeHashing();
+
+        var store = Directory.CreateTempSubdirectory("miniauth-bench-");
+        var (self, selfArgs) = SelfCommand();
+        var results = new List<ScenarioResult>();
+        var idle = new List<(string Server, double MiB, double PrivateMiB)>();
+        try
+        {
+            await using var bare = await ServerProcess.StartAsync("ceiling: bare Minimal API", self, [.. selfArgs, "serve", "bare"],
+                new Dictionary<string, string>(), root);
+            await using var jwt = await ServerProcess.StartAsync("ceiling: JwtBearer ES256", self, [.. selfArgs, "serve", "jwt"],
+                new Dictionary<string, string>(), root);
+            // MiniAuth as built from this checkout, and optionally a baseline build (another checkout's
+            // MiniAuth.dll) measured in the same run: an optimisation's before and after, side by side.
+            var targets = new List<Target>();
+            await using var miniAuth = await StartMiniAuthAsync("MiniAuth", miniAuthDll, store.FullName, root, options.MiniAuthEnvironment);
+            targets.Add(new Target(miniAuth, LoadGenerator.ClientFor(miniAuth)));
+            await using var baseline = options.Baseline is { } baselineDll
+                ? await StartMiniAuthAsync(options.BaselineName, Path.GetFullPath(baselineDll, root), store.FullName, root)
+                : null;
+            if (baseline is not null) targets.Add(new Target(baseline, LoadGenerator.ClientFor(baseline)));
+
+            using var bareClient = LoadGenerator.ClientFor(bare);
+            using var jwtClient = LoadGenerator.ClientFor(jwt);
+            var accounts = Math.Max(options.Users, options.Burst);
+            // Idle as started: up, answering /health, nothing else asked of it yet.
+            await Task.Delay(1000);
+            foreach (var target in targets)
+                idle.Add((target.Server.Name + " just started", target.Server.ResidentBytes() / 1048576.0, target.Server.PrivateBytes() / 1048576.0));
+            foreach (var target in targets) target.Users = await SetUpUsersAsync(target.Client, accounts);
+            var ceilingToken = (await jwtClient.GetFromJsonAsync<JsonElement>("/token")).GetProperty("accessToken").GetString()!;
+            var ceilingUsers = targets[0].Users.Take(options.Users).ToList();
+
+            await Task.Delay(1000);
+            foreach (var server in new[] { bare, jwt }.Concat(targets.Select(t => t.Server)))
+                idle.Add((server.Name + (server.Name.StartsWith("ceiling", StringComparison.Ordinal) ? "" : $" after set-up ({accounts} signups and logins)"),
+                    server.ResidentBytes() / 1048576.0, server.PrivateBytes() / 1048576.0));
+
+            var warmup = TimeSpan.FromSeconds(options.Warmup);
+            var duration = TimeSpan.FromSeconds(options.Duration);
+            async Task Run(string scenario, ServerProcess server, IReadOnlyList<VirtualUser> vus, Func<VirtualUser, Task<bool>> step,
+                TimeSpan? warm = null, TimeSpan? length = null, long? max = null)
+            {
+                var result = await LoadGenerator.RunAsync(scenario, server, vus, warm ?? warmup, length ?? duration, max ?? options.MaxRequests, step);
+                results.Add(result);
+                Console.WriteLine(Report.Line(result));
+            }
+
+            Task<bool> Bare(VirtualUser _) => GetAsync(bareClient, "/profile", null);
+            Task<bool> Jwt(VirtualUser _) => GetAsync(jwtClient, "/profile", ceilingToken);
+            // The first pass also brings the ceilings' JIT to its final tier, as MiniAuth's set-up did for it.
+            await Run("ceiling", bare, ceilingUsers, Bare, warm: 2 * warmup);
+            await Run("ceiling", jwt, ceilingUsers, Jwt, warm: 2 * warmup);
+
+            var chosen = options.Scenarios.ToHashSet(StringComparer.OrdinalIgnoreCase);
+            // First, on servers fresh from their set-up: what 64 logins at once add to the idle memory.
+            if (chosen.Contains("burst"))
+            {
+                foreach (var target in targets)
+                {
+                    // Every connection is opened first, so the logins really arrive together.
+                    var burst = target.Users.Take(options.Burst).ToList();
+                    await Task.WhenAll(burst.Select(_ => target.Client.GetAsync("/health")));
+                    await Run($"burst of {options.Burst} logins", target.Server, burst, u => LoginAsync(target.Client, u),
+                        warm: TimeSpan.Zero, length: TimeSpan.FromSeconds(60), max: options.Burst);
+                }
+            }
+
+            foreach (var name in new[] { "fetchProfile", "restoreAccessToken", "mix", "login", "signup" }.Where(chosen.Contains))
+            {
+                foreach (var target in targets)
+                {
+                    var client = target.Client;
+                    var vus = target.Users.Take(options.Users).ToList();
+                    Func<VirtualUser, Task<bool>> step = name switch
+                    {
+                        "fetchProfile" => u => GetAsync(client, "/profile", u.AccessToken),
+                        "restoreAccessToken" => u => RestoreAsync(client, u),
+                        "mix" => u => u.Random.Next(100) switch
+                        {
+                            < 95 => GetAsync(client, "/profile", u.AccessToken),
+                            < 99 => RestoreAsync(client, u),
+                            _ => LoginAsync(client, u),
+                        },
+                        "login" => u => LoginAsync(client, u),
+                        _ => _ => SignUpAsync(client, $"bench-{Guid.NewGuid():N}@example.test"),
+                    };
+                    await Run(name, target.Server, vus, step);
+                }
+            }
+            // The ceilings again: how far the machine drifted during the run.
+            await Run("ceiling (again)", bare, ceilingUsers, Bare);
+            await Run("ceiling (again)", jwt, ceilingUsers, Jwt);
+            await Task.Delay(1000);
+            foreach (var target in targets)
+            {
+                idle.Add((target.Server.Name + " after the run", target.Server.ResidentBytes() / 1048576.0, target.Server.PrivateBytes() / 1048576.0));
+                target.Client.Dispose();
+            }
+        }
+        finally
+        {
+            store.Delete(recursive: true);
+        }
+
+        var report = new Report(options, results, hashing, idle, Environment.ProcessorCount, started, loadBefore,
+            File.ReadAllText("/proc/loadavg").Split(' ')[0]);
+        await File.WriteAllTextAsync(Path.Combine(output, "results.md"), report.Markdown());
+        await File.WriteAllTextAsync(Path.Combine(output, "chart.svg"), report.Svg());
+        Console.WriteLine();
+        Console.WriteLine(report.Markdown());
+        Console.WriteLine($"Written: {Path.Combine(output, "results.md")} and chart.svg");
+        return results.Any(r => r.Errors > 0) ? 1 : 0;
+    }
+
+    sealed class Target(ServerProcess server, HttpClient client)
+    {
+        public ServerProcess Server { get; } = server;
+        public HttpClient Client { get; } = client;
+        public List<VirtualUser> Users { get; set; } = [];
+    }
+
+    static Task<ServerProcess> StartMiniAuthAsync(string name, string dll, string storeFolder, string root, IEnumerable<string>? extra = null)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["MiniAuth__Storage__Path"] = Path.Combine(storeFolder, name.Replace(' ', '-') + ".db"),
+            // The benchmark measures the endpoints, not the brute-force brakes in front of them.
+            ["MiniAuth__RateLimiting__Enabled"] = "false",
+            ["MiniAuth__RateLimiting__PerIpPermitsPerMinute"] = "100000000",
+            ["MiniAuth__RateLimiting__MaxFailedLogins"] = "100000000",
+            ["MiniAuth__PasswordHashing__MemoryKiB"] = MemoryKiB.ToString(CultureInfo.InvariantCulture),
+            ["MiniAuth__PasswordHashing__Iterations"] = Iterations.ToString(CultureInfo.InvariantCulture),
+            ["MiniAuth__PasswordHashing__Parallelism"] = Parallelism.ToString(CultureInfo.InvariantCulture),
+        };
+        foreach (var pair in extra ?? [])
+            environment[pair.Split('=', 2)[0]] = pair.Split('=', 2) is [_, var value] ? value : "";
+        return ServerProcess.StartAsync(name, "dotnet", [dll], environment, Path.GetDirectoryName(dll)!);
+    }
+
+    static async Task<List<VirtualUser>> SetUpUsersAsync(HttpClient client, int count)
+    {
+        var users = Enumerable.Range(0, count).Select(i => new VirtualUser(i, $"bench-user-{i}@example.test")).ToList();
+        await Parallel.ForEachAsync(users, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (user, _) =>
+        {
+            if (!await SignUpAsync(client, user.Email)) throw new InvalidOperationException($"Signup of {user.Email} failed.");
+            if (!await LoginAsync(client, user)) throw new InvalidOperationException($"Login of {user.Email} failed.");
+        });
+        return users;
+    }
+
+    static async Task<bool> GetAsync(HttpClient client, string path, string? bearer)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (bearer is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        using var response = await client.SendAsync(request);
+        await response.Content.ReadAsByteArrayAsync();
+        return response.StatusCode == HttpStatusCode.OK;
+    }
+
+    // Body delivery: the refresh token travels in the Authorization header and comes back in the body.
+    static async Task<bool> RestoreAsync(HttpClient client, VirtualUser user)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/auth/restoreAccessToken");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", user.RefreshToken);
+        using var response = await client.SendAsync(request);
+        return await ReadTokensAsync(response, user);
+    }
+
+    static async Task<bool> LoginAsync(HttpClient client, VirtualUser user)
+    {
+        using var response = await client.PostAsJsonAsync("/auth/login",
+            new { email = user.Email, password = Password, refreshTokenDelivery = "body" });
+        return await ReadTokensAsync(response, user);
+    }
+
+    static async Task<bool> SignUpAsync(HttpClient client, string email)
+    {
+        using var response = await client.PostAsJsonAsync("/auth/signup", new { email, password = Password });
+        await response.Content.ReadAsByteArrayAsync();
+        return response.StatusCode == HttpStatusCode.Created;
+    }
+
+    static async Task<bool> ReadTokensAsync(HttpResponseMessage response, VirtualUser user)
+    {
+        var body = await response.Content.ReadAsByteArrayAsync();
+        if (response.StatusCode != HttpStatusCode.OK) return false;
+        using var json = JsonDocument.Parse(body);
+        user.AccessToken = json.RootElement.GetProperty("accessToken").GetString()!;
+        user.RefreshToken = json.RootElement.GetProperty("refreshToken").GetString()!;
+        return true;
+    }
+
+    static string BuildMiniAuth(string root)
+    {
+        Console.WriteLine("Building MiniAuth (Release)...");
+        var build = Process.Start(new ProcessStartInfo("dotnet", ["build", Path.Combine(root, "MiniAuth.csproj"), "-c", "Release", "-nologo", "-v", "q"])
+        {
+            WorkingDirectory = root,
+        })!;
+        build.WaitForExit();
+        var dll = Path.Combine(root, "bin/Release/net10.0/MiniAuth.dll");
+        if (build.ExitCode != 0 || !File.Exists(dll)) throw new InvalidOperationException($"The Release build of MiniAuth failed ({dll}).");
+        return dll;
+    }
+
+    // Each engine alone in its own process: one hash at a time for its time, two at once for its memory.
+    static List<HashProbe.Result> ProbeHashing()
+    {
+        Console.WriteLine($"Probing Argon2id engines at m={MemoryKiB}, t={Iterations}, p={Parallelism}...");
+        var (self, selfArgs) = SelfCommand();
+        var results = new List<HashProbe.Result>();
+        foreach (var engine in new[] { "libsodium", "isopoh" })
+        {
+            foreach (var (concurrency, rounds) in new[] { (1, 9), (2, 4) })
+            {
+                var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
+                foreach (var a in selfArgs.Concat(["hash-probe", engine, $"{MemoryKiB}", $"{Iterations}", $"{Parallelism}", $"{concurrency}", $"{rounds}"]))
+                    start.ArgumentList.Add(a);
+                using var probe = Process.Start(start)!;
+                var line = probe.StandardOutput.ReadToEnd();
+                probe.WaitForExit();
+                if (probe.ExitCode != 0) throw new InvalidOperationException($"The {engine} hash probe failed.");
+                var result = HashProbe.Parse(line);
+                results.Add(result);
+                Console.WriteLine($"  {engine}, {concurrency} at once: {result.MsPerHash:F1} ms per round, {result.CpuMsPerHash:F1} ms CPU per hash, peak +{result.PeakDeltaMiB:F1} MiB, managed {result.ManagedMiBPerHash:F1} MiB per hash");
+            }
+        }
+        return results;
+    }
+
+    static (string File, string[] Args) SelfCommand()
+    {
+        var path = Environment.ProcessPath!;
+        return Path.GetFileNameWithoutExtension(path) == "dotnet"
+            ? (path, [typeof(BenchRun).Assembly.Location])
+            : (path, []);
+    }
+
+    static string FindRepositoryRoot()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "MiniAuth.csproj"))) return dir.FullName;
+        }
+        throw new InvalidOperationException("Run the benchmark from the MiniAuth repository (MiniAuth.csproj not found).");
+    }
+}

@@ -1,0 +1,166 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+
+namespace MiniAuth.Bench;
+
+// The run as a markdown table (every figure beside the ceilings of the same run) and an SVG chart.
+public sealed class Report(BenchOptions options, IReadOnlyList<ScenarioResult> results, IReadOnlyList<HashProbe.Result> hashing,
+    IReadOnlyList<(string Server, double MiB, double PrivateMiB)> idle, int cores, DateTimeOffset started, string loadBefore, string loadAfter)
+{
+    static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    public static string Line(ScenarioResult r) => string.Create(Inv,
+        $"  {r.Scenario,-22} {r.Server,-26} {r.RequestsPerSecond,9:F0} req/s  p50 {r.P50Micros / 1000,7:F2} ms  p99 {r.P99Micros / 1000,7:F2} ms  " +
+        $"CPU {r.CpuMicrosPerRequest,8:F0} µs/req  errors {r.Errors}  peak {r.PeakMiB:F0} MiB{(r.FirstError is null ? "" : "  first error: " + r.FirstError)}");
+
+    IEnumerable<ScenarioResult> JwtCeilings => results.Where(r => r.Server.StartsWith("ceiling: JwtBearer", StringComparison.Ordinal));
+    IEnumerable<ScenarioResult> BareCeilings => results.Where(r => r.Server.StartsWith("ceiling: bare", StringComparison.Ordinal));
+    double JwtRps => JwtCeilings.Average(r => r.RequestsPerSecond);
+    double JwtCpu => JwtCeilings.Average(r => r.CpuMicrosPerRequest);
+    double BareRps => BareCeilings.Average(r => r.RequestsPerSecond);
+    ScenarioResult? Find(string scenario) => results.FirstOrDefault(r => r.Scenario == scenario && r.Server == "MiniAuth");
+    HashProbe.Result? Hash(string engine, int concurrency) => hashing.FirstOrDefault(h => h.Engine == engine && h.Concurrency == concurrency);
+
+    // Logins per second the hashing alone allows: every core busy with one hash at a time, each
+    // taking the CPU time one hash took alone (wall time would count the neighbours' load).
+    double? LoginBound => Hash("libsodium", 1) is { } h ? cores * 1000 / h.CpuMsPerHash : null;
+
+    public string Markdown()
+    {
+        var md = new StringBuilder();
+        md.AppendLine(string.Create(Inv, $"Run of {started:yyyy-MM-dd HH:mm} UTC, {cores} cores, load average {loadBefore} before and {loadAfter} after; " +
+            $"{options.Users} virtual users, {options.Duration:0.#} s per scenario after {options.Warmup:0.#} s of warm-up. {options.Note}").TrimEnd());
+        md.AppendLine();
+        md.AppendLine("| scenario | server | req/s | × JwtBearer req/s | p50 ms | p99 ms | server CPU µs/req | × JwtBearer CPU | errors | peak MiB |");
+        md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in results)
+        {
+            md.AppendLine(string.Create(Inv,
+                $"| {r.Scenario} | {r.Server} | {r.RequestsPerSecond:F0} | {r.RequestsPerSecond / JwtRps:F2} | {r.P50Micros / 1000:F2} | {r.P99Micros / 1000:F2} | " +
+                $"{r.CpuMicrosPerRequest:F0} | {r.CpuMicrosPerRequest / JwtCpu:F2} | {r.Errors} | {r.PeakMiB:F0} |"));
+        }
+        var drift = JwtCeilings.Select(r => r.RequestsPerSecond).ToList();
+        if (drift.Count > 1)
+            md.AppendLine().AppendLine(string.Create(Inv,
+                $"The JwtBearer ceiling ran {drift[0]:F0} req/s before the MiniAuth scenarios and {drift[^1]:F0} after " +
+                $"({(drift[^1] / drift[0] - 1) * 100:+0;-0} %): the ratios use their mean. The bare ceiling averaged {BareRps:F0} req/s."));
+
+        var baselines = results.Where(r => !r.Server.StartsWith("ceiling", StringComparison.Ordinal) && r.Server != "MiniAuth").ToList();
+        if (baselines.Count > 0)
+        {
+            md.AppendLine().AppendLine($"Before and after, same run: MiniAuth against {baselines[0].Server}.").AppendLine();
+            md.AppendLine("| scenario | server CPU µs/req, before → after | × | req/s, before → after | × | peak MiB, before → after |");
+            md.AppendLine("|---|---:|---:|---:|---:|---:|");
+            foreach (var before in baselines)
+            {
+                if (Find(before.Scenario) is not { } after) continue;
+                md.AppendLine(string.Create(Inv,
+                    $"| {before.Scenario} | {before.CpuMicrosPerRequest:F0} → {after.CpuMicrosPerRequest:F0} | {after.CpuMicrosPerRequest / before.CpuMicrosPerRequest:F2} | " +
+                    $"{before.RequestsPerSecond:F0} → {after.RequestsPerSecond:F0} | {after.RequestsPerSecond / before.RequestsPerSecond:F2} | {before.PeakMiB:F0} → {after.PeakMiB:F0} |"));
+            }
+        }
+
+        md.AppendLine().AppendLine("| target | measured | target | met |").AppendLine("|---|---:|---:|---|");
+        if (Find("fetchProfile") is { } fetch)
+            Target(md, "fetchProfile req/s ÷ JwtBearer ceiling", fetch.RequestsPerSecond / JwtRps, "≥ 0.60", fetch.RequestsPerSecond / JwtRps >= 0.6);
+        if (Find("restoreAccessToken") is { } restore)
+            Target(md, "restoreAccessToken server CPU µs/request", restore.CpuMicrosPerRequest, "≤ 350", restore.CpuMicrosPerRequest <= 350, "F0");
+        if (Find("login") is { } login && LoginBound is { } bound)
+            Target(md, string.Create(Inv, $"login req/s ÷ (cores ÷ one hash's time = {bound:F0}/s)"), login.RequestsPerSecond / bound, "≥ 0.90", login.RequestsPerSecond / bound >= 0.9);
+        if (Find("login") is { } login2 && Hash("libsodium", 2) is { } twoAtOnce)
+        {
+            // Two hashes at once in one process each take longer than one alone (memory bandwidth,
+            // and the page faults of libsodium's per-hash mapping share one address space).
+            var bound2 = cores * 1000 / twoAtOnce.CpuMsPerHash;
+            Target(md, string.Create(Inv, $"login req/s ÷ (cores ÷ one hash's CPU time when 2 run at once = {bound2:F0}/s)"), login2.RequestsPerSecond / bound2, "≥ 0.90", login2.RequestsPerSecond / bound2 >= 0.9);
+        }
+        if (results.FirstOrDefault(r => r.Scenario.StartsWith("burst", StringComparison.Ordinal)) is { } burst)
+            Target(md, $"peak MiB, {burst.Scenario}", burst.PeakMiB, "≤ 250", burst.PeakMiB <= 250, "F0");
+        if (Find("login") is { } loginCpu && Hash("libsodium", 1) is { } oneHash)
+        {
+            var share = oneHash.CpuMsPerHash * 1000 / loginCpu.CpuMicrosPerRequest;
+            Target(md, "one hash's CPU time ÷ login server CPU per request (the same bound, by CPU: how much of a login is the hash)", share, "≥ 0.90", share >= 0.9);
+        }
+        foreach (var when in new[] { "MiniAuth just started", "MiniAuth after set-up" })
+        {
+            if (idle.FirstOrDefault(i => i.Server.StartsWith(when, StringComparison.Ordinal)) is not { Server: not null } state) continue;
+            Target(md, $"idle resident MiB (VmRSS), {state.Server["MiniAuth ".Length..]}", state.MiB, "≤ 100", state.MiB <= 100, "F0");
+            Target(md, $"idle private MiB (RssAnon + RssShmem), {state.Server["MiniAuth ".Length..]}", state.PrivateMiB, "≤ 100", state.PrivateMiB <= 100, "F0");
+        }
+
+        if (hashing.Count > 0)
+        {
+            md.AppendLine().AppendLine(string.Create(Inv,
+                $"Argon2id engines at m={BenchRun.MemoryKiB} KiB ({BenchRun.MemoryKiB / 1024.0:F0} MiB), t={BenchRun.Iterations}, p={BenchRun.Parallelism}, each in a process of its own:"));
+            md.AppendLine().AppendLine("| engine | CPU ms per hash | wall ms per hash, one at a time | wall ms for 2 at once | peak RSS per concurrent hash, MiB | × m | managed allocation per hash, MiB |");
+            md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+            foreach (var engine in hashing.Select(h => h.Engine).Distinct())
+            {
+                var one = Hash(engine, 1)!;
+                var two = Hash(engine, 2)!;
+                var perHash = two.PeakDeltaMiB / 2;
+                md.AppendLine(string.Create(Inv,
+                    $"| {engine} | {one.CpuMsPerHash:F1} | {one.MsPerHash:F1} | {two.MsPerHash:F1} | {perHash:F1} | {perHash / (BenchRun.MemoryKiB / 1024.0):F1} | {two.ManagedMiBPerHash:F1} |"));
+            }
+        }
+
+        md.AppendLine().AppendLine("| idle memory | resident MiB (VmRSS) | private MiB (RssAnon + RssShmem) |").AppendLine("|---|---:|---:|");
+        foreach (var (server, mib, privateMib) in idle) md.AppendLine(string.Create(Inv, $"| {server} | {mib:F0} | {privateMib:F0} |"));
+        return md.ToString();
+    }
+
+    static void Target(StringBuilder md, string name, double value, string target, bool met, string format = "F2") =>
+        md.AppendLine($"| {name} | {value.ToString(format, Inv)} | {target} | {(met ? "yes" : "**no**")} |");
+
+    // Two log-scale panels, one bar per row of the table: requests/s and server CPU per request.
+    public string Svg()
+    {
+        var rows = results.ToList();
+        const int labelWidth = 330, panelWidth = 330, gap = 40, barHeight = 18, rowHeight = 26, top = 70;
+        var width = labelWidth + 2 * panelWidth + gap + 20;
+        var height = top + rows.Count * rowHeight + 50;
+        var svg = new StringBuilder();
+        svg.AppendLine(string.Create(Inv, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width}\" height=\"{height}\" font-family=\"sans-serif\" font-size=\"12\">"));
+        svg.AppendLine($"<rect width=\"{width}\" height=\"{height}\" fill=\"white\"/>");
+        svg.AppendLine(string.Create(Inv, $"<text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">MiniAuth against its ceilings, same run ({started:yyyy-MM-dd HH:mm} UTC, {cores} cores, {options.Users} virtual users)</text>"));
+        Panel(svg, "requests/s (log scale; × JwtBearer ceiling)", labelWidth, r => r.RequestsPerSecond, JwtRps);
+        Panel(svg, "server CPU µs per request (log scale; × JwtBearer)", labelWidth + panelWidth + gap, r => r.CpuMicrosPerRequest, JwtCpu);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var y = top + i * rowHeight + barHeight - 4;
+            svg.AppendLine(string.Create(Inv, $"<text x=\"{labelWidth - 8}\" y=\"{y}\" text-anchor=\"end\">{Escape(rows[i].Server.StartsWith("ceiling", StringComparison.Ordinal) ? rows[i].Server + (rows[i].Scenario.Contains("again") ? " (again)" : "") : rows[i].Scenario + " — " + rows[i].Server)}</text>"));
+        }
+        svg.AppendLine(string.Create(Inv, $"<text x=\"10\" y=\"{height - 16}\" fill=\"#555\">Grey: ceilings (bare Minimal API, stock JwtBearer ES256). Blue: MiniAuth. Orange: the baseline build, if any. Written by bench/ (dotnet run -c Release --project bench).</text>"));
+        svg.AppendLine("</svg>");
+        return svg.ToString();
+
+        void Panel(StringBuilder s, string title, int x0, Func<ScenarioResult, double> value, double reference)
+        {
+            var values = rows.Select(value).Where(v => v > 0 && double.IsFinite(v)).ToList();
+            var lo = Math.Floor(Math.Log10(values.Min()));
+            var hi = Math.Ceiling(Math.Log10(values.Max()));
+            if (hi <= lo) hi = lo + 1;
+            double X(double v) => x0 + (Math.Log10(v) - lo) / (hi - lo) * (panelWidth - 110);
+            s.AppendLine(string.Create(Inv, $"<text x=\"{x0}\" y=\"48\" font-weight=\"bold\">{Escape(title)}</text>"));
+            for (var d = lo; d <= hi; d++)
+            {
+                var x = X(Math.Pow(10, d));
+                s.AppendLine(string.Create(Inv, $"<line x1=\"{x:F1}\" y1=\"{top - 8}\" x2=\"{x:F1}\" y2=\"{top + rows.Count * rowHeight}\" stroke=\"#ddd\"/>"));
+                s.AppendLine(string.Create(Inv, $"<text x=\"{x:F1}\" y=\"{top + rows.Count * rowHeight + 14}\" text-anchor=\"middle\" fill=\"#555\">{Math.Pow(10, d):0.#########}</text>"));
+            }
+            for (var i = 0; i < rows.Count; i++)
+            {
+                var v = value(rows[i]);
+                if (!(v > 0) || !double.IsFinite(v)) continue;
+                var y = top + i * rowHeight;
+                var colour = rows[i].Server.StartsWith("ceiling", StringComparison.Ordinal) ? "#9e9e9e" : rows[i].Server == "MiniAuth" ? "#1f77b4" : "#ff7f0e";
+                var w = Math.Max(1, X(v) - x0);
+                s.AppendLine(string.Create(Inv, $"<rect x=\"{x0}\" y=\"{y}\" width=\"{w:F1}\" height=\"{barHeight}\" fill=\"{colour}\"/>"));
+                s.AppendLine(string.Create(Inv, $"<text x=\"{x0 + w + 4:F1}\" y=\"{y + barHeight - 4}\" font-size=\"11\">{v:F0} (×{v / reference:F2})</text>"));
+            }
+        }
+    }
+
+    static string Escape(string text) => WebUtility.HtmlEncode(text);
+}
