@@ -109,8 +109,9 @@ public class PasswordHashingTests
         Assert.Equal(HttpStatusCode.Created, (await client.SignUpAsync(email)).StatusCode);
         var users = app.Get<IUserStore>();
         var user = (await users.FindByEmailAsync(email.ToUpperInvariant(), CancellationToken.None))!;
-        user.PasswordHash = IsopohHash(Password, parallelism: 1);
-        await users.UpdateAsync(user, CancellationToken.None);
+        var imported = IsopohHash(Password, parallelism: 1);
+        Assert.True(await users.TryReplacePasswordHashAsync(user.Id, user.PasswordHash, imported, CancellationToken.None));
+        user.PasswordHash = imported;
 
         await client.LoginAsync(email);
 
@@ -126,8 +127,9 @@ public class PasswordHashingTests
         Assert.Equal(HttpStatusCode.Created, (await client.SignUpAsync(email)).StatusCode);
         var users = app.Get<IUserStore>();
         var user = (await users.FindByEmailAsync(email.ToUpperInvariant(), CancellationToken.None))!;
-        user.PasswordHash = IsopohHash(Password, parallelism: 2);
-        await users.UpdateAsync(user, CancellationToken.None);
+        var imported = IsopohHash(Password, parallelism: 2);
+        Assert.True(await users.TryReplacePasswordHashAsync(user.Id, user.PasswordHash, imported, CancellationToken.None));
+        user.PasswordHash = imported;
 
         // A wrong password changes nothing.
         Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostLoginAsync(email, "not the password at all")).StatusCode);
