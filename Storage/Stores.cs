@@ -28,8 +28,8 @@ public interface ISessionStore
     Task<bool> RevokeAsync(string id, string reason, DateTimeOffset now, CancellationToken ct);
     Task<int> RevokeAllForUserAsync(string userId, string reason, DateTimeOffset now, string? exceptSessionId, CancellationToken ct);
     Task<IReadOnlyList<SessionRecord>> ListForUserAsync(string userId, CancellationToken ct);
-    // Frees sessions that expired before now and revoked ones kept for their reason since before revokedBefore.
-    Task<int> DeleteEndedAsync(DateTimeOffset now, DateTimeOffset revokedBefore, CancellationToken ct);
+    // Frees sessions that ended (expired or were revoked) before endedBefore.
+    Task<int> DeleteEndedAsync(DateTimeOffset endedBefore, CancellationToken ct);
 }
 
 public interface ISigningKeyStore

@@ -118,16 +118,16 @@ public sealed class LiteDbSessionStore(LiteDbContext db) : ISessionStore
         Task.FromResult<IReadOnlyList<SessionRecord>>(
             db.Sessions.Find(Query.EQ(nameof(SessionRecord.UserId), userId)).ToList());
 
-    public Task<int> DeleteEndedAsync(DateTimeOffset now, DateTimeOffset revokedBefore, CancellationToken ct)
+    public Task<int> DeleteEndedAsync(DateTimeOffset endedBefore, CancellationToken ct)
     {
         lock (db.SessionWrites)
         {
             // A missing RevokedAt reads as null, which BSON orders below every number: exclude it first.
             var ended = Query.Or(
-                Query.LT(nameof(SessionRecord.ExpiresAt), LiteDbContext.Serialize(now)),
+                Query.LT(nameof(SessionRecord.ExpiresAt), LiteDbContext.Serialize(endedBefore)),
                 Query.And(
                     Query.Not(nameof(SessionRecord.RevokedAt), BsonValue.Null),
-                    Query.LT(nameof(SessionRecord.RevokedAt), LiteDbContext.Serialize(revokedBefore))));
+                    Query.LT(nameof(SessionRecord.RevokedAt), LiteDbContext.Serialize(endedBefore))));
             return Task.FromResult(db.Sessions.DeleteMany(ended));
         }
     }

@@ -165,11 +165,12 @@ public sealed class RedisSessionStore(RedisConnection redis, TimeProvider time, 
             .ToList();
     }
 
-    public async Task<int> DeleteEndedAsync(DateTimeOffset now, DateTimeOffset revokedBefore, CancellationToken ct)
+    public async Task<int> DeleteEndedAsync(DateTimeOffset endedBefore, CancellationToken ct)
     {
         var db = await redis.DatabaseAsync(ct);
+        var cutoff = endedBefore.ToUnixTimeMilliseconds();
         var deleted = await db.ScriptEvaluateAsync(DeleteEndedScript, [Expiries, Revocations],
-            [now.ToUnixTimeMilliseconds(), revokedBefore.ToUnixTimeMilliseconds(), SessionKeyPrefix, UserIndexPrefix]);
+            [cutoff, cutoff, SessionKeyPrefix, UserIndexPrefix]);
         return (int)deleted;
     }
 
