@@ -29,7 +29,7 @@ public sealed class Report(BenchOptions options, IReadOnlyList<ScenarioResult> r
     public string Markdown()
     {
         var md = new StringBuilder();
-        md.AppendLine(string.Create(Inv, $"Run of {started:yyyy-MM-dd HH:mm} UTC, {cores} cores, load average {loadBefore} before and {loadAfter} after; " +
+        md.AppendLine(string.Create(Inv, $"Run of {started:yyyy-MM-dd HH:mm} UTC, {cores} cores, load average {loadBefore} just before (and {loadAfter} at the end, the run's own processes included); " +
             $"{options.Users} virtual users, {options.Duration:0.#} s per scenario after {options.Warmup:0.#} s of warm-up. {options.Note}").TrimEnd());
         md.AppendLine();
         md.AppendLine("| scenario | server | req/s | × JwtBearer req/s | p50 ms | p99 ms | server CPU µs/req | × JwtBearer CPU | server cores busy | load generator cores | errors | peak MiB |");
