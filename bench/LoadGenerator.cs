@@ -14,7 +14,7 @@ public sealed class VirtualUser(int index, string email)
 
 public sealed record ScenarioResult(
     string Scenario, string Server, int Users, long Requests, long Errors, double Seconds,
-    double P50Micros, double P99Micros, double CpuMicrosPerRequest, double PeakMiB, string? FirstError)
+    double P50Micros, double P99Micros, double CpuMicrosPerRequest, double PeakMiB, string? FirstError, double ClientCpuCores)
 {
     public double RequestsPerSecond => Requests / Seconds;
 }
@@ -48,12 +48,15 @@ public static class LoadGenerator
         GC.Collect();
         var peakReset = server.ResetPeak();
         var cpuBefore = server.CpuTime();
+        var clientCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
         using var sampling = new CancellationTokenSource();
         var sampledPeak = SamplePeakAsync(server, sampling.Token);
         var clock = Stopwatch.StartNew();
         var run = await LoopAsync(users, duration, maxRequests, step, record: true);
         var seconds = clock.Elapsed.TotalSeconds;
         var cpu = server.CpuTime() - cpuBefore;
+        // The load generator shares the cores: how much of them it took, in cores.
+        var clientCores = (Process.GetCurrentProcess().TotalProcessorTime - clientCpuBefore).TotalSeconds / seconds;
         await sampling.CancelAsync();
         var peak = Math.Max(await sampledPeak, peakReset ? server.PeakResidentBytes() : 0);
 
@@ -62,7 +65,7 @@ public static class LoadGenerator
         return new ScenarioResult(scenario, server.Name, users.Count, run.Requests, run.Errors, seconds,
             Percentile(latencies, 0.50), Percentile(latencies, 0.99),
             run.Requests == 0 ? double.NaN : cpu.TotalMicroseconds / run.Requests,
-            peak / 1048576.0, run.FirstError);
+            peak / 1048576.0, run.FirstError, clientCores);
     }
 
     sealed record LoopResult(long Requests, long Errors, double[] Latencies, string? FirstError);

@@ -12,7 +12,7 @@ public sealed class Report(BenchOptions options, IReadOnlyList<ScenarioResult> r
 
     public static string Line(ScenarioResult r) => string.Create(Inv,
         $"  {r.Scenario,-22} {r.Server,-26} {r.RequestsPerSecond,9:F0} req/s  p50 {r.P50Micros / 1000,7:F2} ms  p99 {r.P99Micros / 1000,7:F2} ms  " +
-        $"CPU {r.CpuMicrosPerRequest,8:F0} µs/req  errors {r.Errors}  peak {r.PeakMiB:F0} MiB{(r.FirstError is null ? "" : "  first error: " + r.FirstError)}");
+        $"CPU {r.CpuMicrosPerRequest,8:F0} µs/req  server {r.RequestsPerSecond * r.CpuMicrosPerRequest / 1e6:F2} cores, load generator {r.ClientCpuCores:F2}  errors {r.Errors}  peak {r.PeakMiB:F0} MiB{(r.FirstError is null ? "" : "  first error: " + r.FirstError)}");
 
     IEnumerable<ScenarioResult> JwtCeilings => results.Where(r => r.Server.StartsWith("ceiling: JwtBearer", StringComparison.Ordinal));
     IEnumerable<ScenarioResult> BareCeilings => results.Where(r => r.Server.StartsWith("ceiling: bare", StringComparison.Ordinal));
@@ -29,16 +29,16 @@ public sealed class Report(BenchOptions options, IReadOnlyList<ScenarioResult> r
     public string Markdown()
     {
         var md = new StringBuilder();
-        md.AppendLine(string.Create(Inv, $"Run of {started:yyyy-MM-dd HH:mm} UTC, {cores} cores, load average {loadBefore} before and {loadAfter} after; " +
+        md.AppendLine(string.Create(Inv, $"Run of {started:yyyy-MM-dd HH:mm} UTC, {cores} cores, load average {loadBefore} just before (and {loadAfter} at the end, the run's own processes included); " +
             $"{options.Users} virtual users, {options.Duration:0.#} s per scenario after {options.Warmup:0.#} s of warm-up. {options.Note}").TrimEnd());
         md.AppendLine();
-        md.AppendLine("| scenario | server | req/s | × JwtBearer req/s | p50 ms | p99 ms | server CPU µs/req | × JwtBearer CPU | errors | peak MiB |");
-        md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        md.AppendLine("| scenario | server | req/s | × JwtBearer req/s | p50 ms | p99 ms | server CPU µs/req | × JwtBearer CPU | server cores busy | load generator cores | errors | peak MiB |");
+        md.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in results)
         {
             md.AppendLine(string.Create(Inv,
                 $"| {r.Scenario} | {r.Server} | {r.RequestsPerSecond:F0} | {r.RequestsPerSecond / JwtRps:F2} | {r.P50Micros / 1000:F2} | {r.P99Micros / 1000:F2} | " +
-                $"{r.CpuMicrosPerRequest:F0} | {r.CpuMicrosPerRequest / JwtCpu:F2} | {r.Errors} | {r.PeakMiB:F0} |"));
+                $"{r.CpuMicrosPerRequest:F0} | {r.CpuMicrosPerRequest / JwtCpu:F2} | {r.RequestsPerSecond * r.CpuMicrosPerRequest / 1e6:F2} | {r.ClientCpuCores:F2} | {r.Errors} | {r.PeakMiB:F0} |"));
         }
         var drift = JwtCeilings.Select(r => r.RequestsPerSecond).ToList();
         if (drift.Count > 1)
