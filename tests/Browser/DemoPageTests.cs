@@ -52,11 +52,7 @@ public class DemoPageTests(ITestOutputHelper output)
     public async Task FetchProfilePastTheAccessLifetimeSucceedsWithExactlyOneRefreshAndNoError()
     {
         await using var browser = await BrowserHarness.StartAsync(output);
-        var email = await SignUpAsync(browser);
-        var page = await browser.NewPageAsync();
-        await page.GotoAsync("/");
-        await LogInAsync(page, email);
-        await Expect(page.Locator("#status")).ToHaveTextAsync(email);
+        var (page, email) = await SignedInPageAsync(browser);
         browser.ResetCounts();
 
         await browser.AdvanceClocksAsync(BrowserHarness.AccessLifetime + TimeSpan.FromSeconds(1));
@@ -76,11 +72,7 @@ public class DemoPageTests(ITestOutputHelper output)
     public async Task AnInvalidTokenAnswerIsRefreshedOnceAndTheCallRetriedOnce()
     {
         await using var browser = await BrowserHarness.StartAsync(output);
-        var email = await SignUpAsync(browser);
-        var page = await browser.NewPageAsync();
-        await page.GotoAsync("/");
-        await LogInAsync(page, email);
-        await Expect(page.Locator("#status")).ToHaveTextAsync(email);
+        var (page, email) = await SignedInPageAsync(browser);
 
         browser.ResetCounts();
 
@@ -100,11 +92,7 @@ public class DemoPageTests(ITestOutputHelper output)
     public async Task CallsThatFailTogetherShareOneRefresh()
     {
         await using var browser = await BrowserHarness.StartAsync(output);
-        var email = await SignUpAsync(browser);
-        var page = await browser.NewPageAsync();
-        await page.GotoAsync("/");
-        await LogInAsync(page, email);
-        await Expect(page.Locator("#status")).ToHaveTextAsync(email);
+        var (page, email) = await SignedInPageAsync(browser);
         browser.ResetCounts();
 
         browser.App.Time.Advance(BrowserHarness.AccessLifetime + TimeSpan.FromSeconds(1));
@@ -122,11 +110,7 @@ public class DemoPageTests(ITestOutputHelper output)
     public async Task ReloadKeepsTheSession()
     {
         await using var browser = await BrowserHarness.StartAsync(output);
-        var email = await SignUpAsync(browser);
-        var page = await browser.NewPageAsync();
-        await page.GotoAsync("/");
-        await LogInAsync(page, email);
-        await Expect(page.Locator("#status")).ToHaveTextAsync(email);
+        var (page, email) = await SignedInPageAsync(browser);
         browser.ResetCounts();
 
         await page.ReloadAsync();
@@ -258,11 +242,7 @@ public class DemoPageTests(ITestOutputHelper output)
     public async Task DocumentCookieNeverShowsTheRefreshToken()
     {
         await using var browser = await BrowserHarness.StartAsync(output);
-        var email = await SignUpAsync(browser);
-        var page = await browser.NewPageAsync();
-        await page.GotoAsync("/");
-        await LogInAsync(page, email);
-        await Expect(page.Locator("#status")).ToHaveTextAsync(email);
+        var (page, email) = await SignedInPageAsync(browser);
         browser.ResetCounts();
         await AssertNothingReadableAsync();
 
@@ -376,6 +356,17 @@ public class DemoPageTests(ITestOutputHelper output)
         foreach (var file in new[] { signedOut, signedIn })
             Assert.True(new FileInfo(file).Length > 10_000, $"{file} looks empty");
         output.WriteLine($"Screenshots: {signedIn}, {signedOut}");
+    }
+
+    // A new account, signed in through the demo page.
+    static async Task<(IPage Page, string Email)> SignedInPageAsync(BrowserHarness browser)
+    {
+        var email = await SignUpAsync(browser);
+        var page = await browser.NewPageAsync();
+        await page.GotoAsync("/");
+        await LogInAsync(page, email);
+        await Expect(page.Locator("#status")).ToHaveTextAsync(email);
+        return (page, email);
     }
 
     static async Task<string> SignUpAsync(BrowserHarness browser)
