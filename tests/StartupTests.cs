@@ -75,6 +75,19 @@ public class StartupTests
     }
 
     [Fact]
+    public async Task TheStoreFileIsReadableByTheServiceAloneEvenInAnExistingFolder()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        var folder = Path.Combine(Path.GetTempPath(), "miniauth-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        await using var app = new MiniAuthApp(Path.Combine(folder, "auth.db"));
+
+        app.NewClient();
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(folder, "auth.db")));
+    }
+
+    [Fact]
     public async Task HealthIs200WhileTheStoreAnswers()
     {
         await using var app = new MiniAuthApp();

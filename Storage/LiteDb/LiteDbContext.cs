@@ -33,6 +33,9 @@ public sealed class LiteDbContext : IDisposable
             // Applies when the file is created; emails are normalized before they get here.
             Collation = new Collation(CultureInfo.InvariantCulture.LCID, CompareOptions.Ordinal),
         }, CreateMapper());
+        // Also when the folder was there before: the file is the service account's alone.
+        if (path != ":memory:" && !OperatingSystem.IsWindows())
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
         Users = Database.GetCollection<UserRecord>("users");
         Users.EnsureIndex(u => u.NormalizedEmail, unique: true);
