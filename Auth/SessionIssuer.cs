@@ -67,7 +67,12 @@ public sealed class SessionIssuer(ISessionStore sessions, IUserStore users, Toke
         {
             var rotation = new SessionRotation(TokenService.NewId(), now, now + _options.RefreshTokenLifetime);
             if (await sessions.TryRotateAsync(session.Id, presented.Jti, rotation, ct))
-                return await IssueForAsync(session.Id, now, ct);
+            {
+                // Issued from the state this call wrote, not re-read: no extra read, and never a
+                // later rotation's token.
+                session.Apply(rotation);
+                return await IssueForAsync(session, now, ct);
+            }
 
             // Another caller rotated this very token a moment ago: the grace rule below decides.
             session = await sessions.FindAsync(presented.SessionId, ct);
@@ -75,7 +80,7 @@ public sealed class SessionIssuer(ISessionStore sessions, IUserStore users, Toke
         }
 
         if (presented.Jti == session!.PreviousJti && now <= session.PreviousReplacedAt + _options.RefreshReuseGrace)
-            return await IssueForAsync(session.Id, now, ct);
+            return await IssueForAsync(session, now, ct);
 
         // An older token came back: someone holds a copy. End the session and its newest token with it.
         await sessions.RevokeAsync(session.Id, RevocationReasons.ReuseDetected, now, ct);
@@ -106,13 +111,11 @@ public sealed class SessionIssuer(ISessionStore sessions, IUserStore users, Toke
         _ => null,
     };
 
-    async Task<RestoreResult> IssueForAsync(string sessionId, DateTimeOffset now, CancellationToken ct)
-    {
-        var session = await sessions.FindAsync(sessionId, ct);
-        var user = session is null ? null : await users.FindByIdAsync(session.UserId, ct);
-        if (session is null || user is null || !session.IsActiveAt(now)) return Failed("The session has ended.");
-        return new RestoreResult(Issue(user, session, now), null);
-    }
+    // The session is known alive here (checked above); the account may have gone meanwhile.
+    async Task<RestoreResult> IssueForAsync(SessionRecord session, DateTimeOffset now, CancellationToken ct) =>
+        await users.FindByIdAsync(session.UserId, ct) is { } user
+            ? new RestoreResult(Issue(user, session, now), null)
+            : Failed("The session has ended.");
 
     IssuedTokens Issue(UserRecord user, SessionRecord session, DateTimeOffset now) => new(
         tokens.CreateAccessToken(user, session.Id, now),

@@ -46,6 +46,17 @@ public sealed class SessionRecord
     public string? UserAgent { get; set; }
 
     public bool IsActiveAt(DateTimeOffset now) => RevokedAt is null && now <= ExpiresAt;
+
+    // The session after one successful rotation: the current token becomes the previous one.
+    public void Apply(SessionRotation rotation)
+    {
+        PreviousJti = CurrentJti;
+        PreviousReplacedAt = rotation.Now;
+        CurrentJti = rotation.NewJti;
+        CurrentIssuedAt = rotation.Now;
+        LastUsedAt = rotation.Now;
+        ExpiresAt = rotation.ExpiresAt;
+    }
 }
 
 // The new state of a session after one successful rotation.

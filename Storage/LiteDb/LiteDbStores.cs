@@ -83,12 +83,7 @@ public sealed class LiteDbSessionStore(LiteDbContext db) : ISessionStore
             if (session is null || session.RevokedAt is not null || session.CurrentJti != expectedJti)
                 return Task.FromResult(false);
 
-            session.PreviousJti = session.CurrentJti;
-            session.PreviousReplacedAt = rotation.Now;
-            session.CurrentJti = rotation.NewJti;
-            session.CurrentIssuedAt = rotation.Now;
-            session.LastUsedAt = rotation.Now;
-            session.ExpiresAt = rotation.ExpiresAt;
+            session.Apply(rotation);
             return Task.FromResult(db.Sessions.Update(session));
         }
     }
