@@ -23,8 +23,12 @@ public static class AdminCommands
           list-users               List every user: id, email, roles, created, live sessions.
           end-sessions --email <email> | --user-id <id>
                                    End every session of a user at once (forced by admin).
-          rotate-signing-key       A new ES256 key signs from the next start on; the old
-                                   keys keep verifying until their tokens have expired.
+          rotate-signing-key       Add a new ES256 key. A service publishes it at its next
+                                   key reload (at start, or within ReloadInterval); it
+                                   signs from MiniAuth:SigningKeys:ReloadInterval after
+                                   now on (the time is printed), an older key until
+                                   then. Older keys keep verifying until their tokens
+                                   have expired.
 
         Stop the service first when it uses the LiteDB store: one process holds the file.
         """;
@@ -145,9 +149,14 @@ public static class AdminCommands
 
     static async Task<int> RotateSigningKeyAsync(IServiceProvider services, TextWriter output, CancellationToken ct)
     {
-        var keyId = await services.GetRequiredService<SigningKeyRing>().RotateAsync(ct);
-        services.GetRequiredService<AuditTrail>().CommandSigningKeyRotated(keyId);
-        output.WriteLine($"Key {keyId} signs from the next start on; older keys keep verifying until their tokens have expired.");
+        var rotated = await services.GetRequiredService<SigningKeyRing>().RotateAsync(ct);
+        var signsFrom = rotated.SignsFrom.ToString("O", CultureInfo.InvariantCulture);
+        services.GetRequiredService<AuditTrail>().CommandSigningKeyRotated(rotated.KeyId, signsFrom);
+        // A service reads the store at start and every ReloadInterval: by SignsFrom every running
+        // instance publishes the key, and one started later reads it at its start.
+        output.WriteLine($"Key {rotated.KeyId} is published by the service at its next key reload (at start, or within " +
+            $"MiniAuth:SigningKeys:ReloadInterval) and signs from {signsFrom} on; until then an older key signs. " +
+            "Older keys keep verifying until their tokens have expired.");
         return Ok;
     }
 

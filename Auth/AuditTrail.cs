@@ -86,6 +86,6 @@ public sealed partial class AuditTrail(ILogger<AuditTrail> logger)
     public partial void CommandSessionsEnded(string userId, int count);
 
     [LoggerMessage(EventId = 3052, EventName = "CommandSigningKeyRotated", Level = LogLevel.Warning,
-        Message = "Admin command: rotated the signing key; key {KeyId} signs from the service's next start or key reload")]
-    public partial void CommandSigningKeyRotated(string keyId);
+        Message = "Admin command: rotated the signing key; key {KeyId} is published at the service's next key reload and signs from {SignsFrom}")]
+    public partial void CommandSigningKeyRotated(string keyId, string signsFrom);
 }

@@ -13,22 +13,38 @@ public sealed class SigningKeyOptions
     public const string Section = "MiniAuth:SigningKeys";
 
     // How long an instance may go without re-reading the keys from the store: the bound within
-    // which a key created or retired on another instance signs, verifies and is published here.
+    // which a key created or retired on another instance is published and verifies here; and so
+    // how long a new key waits after its creation before it signs.
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00",
         ErrorMessage = "MiniAuth:SigningKeys:ReloadInterval must be between {1} and {2}.")]
     public TimeSpan ReloadInterval { get; set; } = TimeSpan.FromMinutes(1);
 }
 
-// The ES256 keys in memory: the newest signs, every key whose tokens may still be alive verifies.
-// Several instances share one store, so the ring re-reads it every ReloadInterval and at once
-// (at most once a second) when a token names a kid it does not know.
+// What a rotation added: the key is published (and verifies) at once, and signs from SignsFrom on.
+public sealed record RotatedSigningKey(string KeyId, DateTimeOffset SignsFrom);
+
+// The ES256 keys in memory: every key whose tokens may still be alive verifies and is published
+// in the JWKS; one signs. Several instances share one store, so the ring re-reads it every
+// ReloadInterval and at once (at most once a second) when a token names a kid it does not know.
+//
+// Publish before sign: a new key signs only from ReloadInterval after its CreatedAt, when every
+// instance has re-read the store and knows it; until then the key before it keeps signing. The
+// choice is made at each signing from the clock, so every instance switches at the same moment
+// without waiting for a reload, and the old key's retirement is that moment, computed alike
+// everywhere. The oldest unretired key signs while no newer one may: the first key of an empty
+// store, which signs at once (nobody can have seen an older key).
 public sealed class SigningKeyRing(ISigningKeyStore store, TimeProvider time, IOptions<TokenOptions> options,
     IOptions<SigningKeyOptions> keyOptions)
 {
     // Garbage kids cost the store at most one read per this interval per instance.
     public static readonly TimeSpan UnknownKidReloadThrottle = TimeSpan.FromSeconds(1);
 
-    sealed record KeySet(SigningCredentials Signing, IReadOnlyDictionary<string, ECDsaSecurityKey> Verifying);
+    // Made once per kid and kept across reloads: IdentityModel caches signature providers per key.
+    sealed record LiveKey(ECDsaSecurityKey Key, SigningCredentials Credentials);
+
+    // Signers: the unretired keys, oldest first, each with the moment it starts signing.
+    sealed record KeySet(IReadOnlyList<(DateTimeOffset From, SigningCredentials Credentials)> Signers,
+        IReadOnlyDictionary<string, LiveKey> Live, IReadOnlyCollection<ECDsaSecurityKey> Published);
 
     readonly SemaphoreSlim _reload = new(1, 1);
     KeySet? _keys;
@@ -36,19 +52,33 @@ public sealed class SigningKeyRing(ISigningKeyStore store, TimeProvider time, IO
 
     KeySet Keys => _keys ?? throw new InvalidOperationException("The signing keys have not been loaded.");
 
-    public SigningCredentials SigningCredentials => Keys.Signing;
+    // The newest key that may sign now.
+    public SigningCredentials SigningCredentials
+    {
+        get
+        {
+            var signers = Keys.Signers;
+            var now = time.GetUtcNow();
+            var i = signers.Count - 1;
+            while (i > 0 && signers[i].From > now) i--;
+            return signers[i].Credentials;
+        }
+    }
 
-    public IReadOnlyCollection<ECDsaSecurityKey> PublishedKeys => (IReadOnlyCollection<ECDsaSecurityKey>)Keys.Verifying.Values;
+    public IReadOnlyCollection<ECDsaSecurityKey> PublishedKeys => Keys.Published;
 
     public IEnumerable<SecurityKey> Resolve(string? kid) =>
-        kid is not null && Keys.Verifying.TryGetValue(kid, out var key) ? [key] : [];
+        kid is not null && Keys.Live.TryGetValue(kid, out var live) ? [live.Key] : [];
 
-    public bool Knows(string? kid) => kid is not null && _keys?.Verifying.ContainsKey(kid) == true;
+    public bool Knows(string? kid) => kid is not null && _keys?.Live.ContainsKey(kid) == true;
 
-    // Creates the first key on first start and forgets keys whose last token has expired.
-    // Instances starting together on an empty store may each create one: every instance then
-    // lets the newest (by CreatedAt, then id) sign and retires the others, which keep verifying,
-    // so all of them settle on one signing key by their next reload.
+    // Creates the first key on first start, records the retirement of keys a newer one has taken
+    // over from, and forgets keys whose last token has expired.
+    // Instances starting together on an empty store may each create a first key. Each such key is
+    // then simply a rotation: the oldest signs at once, the newest takes over ReloadInterval after
+    // its creation and the others are retired then but still verify; so all instances settle on
+    // one signing key, the newest, within ReloadInterval. (An instance that has not seen the oldest
+    // yet signs with its own meanwhile; the others learn that kid by an unknown-kid reload.)
     public async Task LoadAsync(CancellationToken ct)
     {
         await _reload.WaitAsync(ct);
@@ -62,31 +92,38 @@ public sealed class SigningKeyRing(ISigningKeyStore store, TimeProvider time, IO
                 records = await ListLiveAsync(now, ct);
             }
 
-            var signing = records.Where(r => r.RetiredAt is null)
-                .OrderBy(r => r.CreatedAt).ThenBy(r => r.Id, StringComparer.Ordinal).Last();
-            foreach (var other in records.Where(r => r.RetiredAt is null && r != signing))
+            var signers = records.Where(r => r.RetiredAt is null)
+                .OrderBy(r => r.CreatedAt).ThenBy(r => r.Id, StringComparer.Ordinal).ToList();
+            // A key stops signing the moment the next one starts, whenever an instance notices:
+            // recording that moment (not the rotation's, not this reload's) keeps the key verifying
+            // until the last token it signed has expired, and every instance writes the same value.
+            while (signers.Count > 1 && SignsFrom(signers[1]) <= now)
             {
-                other.RetiredAt = now;
-                await store.UpdateAsync(other, ct);
+                signers[0].RetiredAt = SignsFrom(signers[1]);
+                await store.UpdateAsync(signers[0], ct);
+                signers.RemoveAt(0);
             }
 
-            _keys = Build(records, signing);
+            _keys = Build(records, signers, _keys);
         }
         finally { _reload.Release(); }
     }
 
-    // A new key signs from now on; the old ones keep verifying until their tokens have expired.
-    // The new key is stored before the old one is retired, so no reader ever sees none.
-    public async Task<string> RotateAsync(CancellationToken ct)
+    // Adds a key that is published at once and signs from ReloadInterval later on, when every
+    // instance has loaded it; the current key signs until then and verifies until its tokens
+    // have expired.
+    public async Task<RotatedSigningKey> RotateAsync(CancellationToken ct)
     {
-        // Strictly newer than every stored key, so that every instance lets it sign.
+        // Strictly newer than every stored key, so that every instance orders it last.
         var createdAt = time.GetUtcNow();
         foreach (var record in await store.ListAsync(ct))
             if (record.CreatedAt >= createdAt) createdAt = record.CreatedAt + TimeSpan.FromMilliseconds(1);
         var created = NewKey(createdAt);
         await store.AddAsync(created, ct);
         await LoadAsync(ct);
-        return created.Id;
+        // Into an empty store it is the first key, which signs at once.
+        var from = Keys.Signers.First(s => s.Credentials.Kid == created.Id).From;
+        return new RotatedSigningKey(created.Id, from == DateTimeOffset.MinValue ? createdAt : from);
     }
 
     // A token names a kid this instance has not loaded: another instance may have just created
@@ -117,9 +154,13 @@ public sealed class SigningKeyRing(ISigningKeyStore store, TimeProvider time, IO
         catch (Exception e) when (e is ArgumentException or SecurityTokenMalformedException or FormatException) { return null; }
     }
 
+    // Every instance re-reads the store within ReloadInterval, so by then all of them know the key.
+    DateTimeOffset SignsFrom(SigningKeyRecord key) => key.CreatedAt + keyOptions.Value.ReloadInterval;
+
     async Task<List<SigningKeyRecord>> ListLiveAsync(DateTimeOffset now, CancellationToken ct)
     {
-        // A lagging instance may sign with a just-retired key for up to ReloadInterval more.
+        // A lagging instance (its reloads failing) may sign with a just-retired key for up to
+        // ReloadInterval more.
         var keep = options.Value.LongestTokenLifetime + keyOptions.Value.ReloadInterval;
         var records = new List<SigningKeyRecord>();
         foreach (var record in await store.ListAsync(ct))
@@ -143,16 +184,24 @@ public sealed class SigningKeyRing(ISigningKeyStore store, TimeProvider time, IO
         };
     }
 
-    static KeySet Build(IEnumerable<SigningKeyRecord> records, SigningKeyRecord signing)
+    KeySet Build(IEnumerable<SigningKeyRecord> records, IReadOnlyList<SigningKeyRecord> signers, KeySet? previous)
     {
-        var verifying = new Dictionary<string, ECDsaSecurityKey>(StringComparer.Ordinal);
-        foreach (var record in records.OrderBy(r => r.CreatedAt))
-        {
-            var ecdsa = ECDsa.Create();
-            ecdsa.ImportPkcs8PrivateKey(record.PrivateKey, out _);
-            verifying[record.Id] = new ECDsaSecurityKey(ecdsa) { KeyId = record.Id };
-        }
-        return new KeySet(new SigningCredentials(verifying[signing.Id], SecurityAlgorithms.EcdsaSha256), verifying);
+        var live = new Dictionary<string, LiveKey>(StringComparer.Ordinal);
+        foreach (var record in records.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id, StringComparer.Ordinal))
+            live[record.Id] = previous?.Live.GetValueOrDefault(record.Id) ?? Open(record);
+        // Keys that left are not disposed: a request in flight may still hold one, and the GC frees them.
+        var published = live.Values.Select(k => k.Key).ToList();
+        // The oldest signs from the start: while no newer key may, it is the one everybody knows.
+        var signing = signers.Select((r, i) => (i == 0 ? DateTimeOffset.MinValue : SignsFrom(r), live[r.Id].Credentials)).ToList();
+        return new KeySet(signing, live, published);
+    }
+
+    static LiveKey Open(SigningKeyRecord record)
+    {
+        var ecdsa = ECDsa.Create();
+        ecdsa.ImportPkcs8PrivateKey(record.PrivateKey, out _);
+        var key = new ECDsaSecurityKey(ecdsa) { KeyId = record.Id };
+        return new LiveKey(key, new SigningCredentials(key, SecurityAlgorithms.EcdsaSha256));
     }
 }
 

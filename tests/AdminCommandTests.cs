@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Time.Testing;
 
 namespace MiniAuth.Tests;
@@ -91,7 +93,7 @@ public sealed class AdminCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task RotateSigningKeyMakesANewKeySignWhileTheOldOneStillVerifies()
+    public async Task RotateSigningKeyPublishesANewKeyThatSignsFromThePrintedTimeWhileTheOldOneStillVerifies()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         Login before;
@@ -101,16 +103,37 @@ public sealed class AdminCommandTests : IDisposable
         var rotated = await RunAsync(null, "rotate-signing-key");
 
         Assert.Equal(0, rotated.ExitCode);
+        var said = Regex.Match(rotated.Output, @"^Key (\S+) is published .* signs from (\S+) on;");
+        Assert.True(said.Success, rotated.Output);
+        var newKid = said.Groups[1].Value;
+        var signsFrom = DateTimeOffset.Parse(said.Groups[2].Value, CultureInfo.InvariantCulture);
         await using var restarted = new MiniAuthApp(_databasePath, time: time);
         var client = restarted.NewClient();
-        var after = await client.SignUpAndLoginAsync();
         var oldKid = HttpHelpers.Header(before.AccessToken).GetProperty("kid").GetString()!;
-        var newKid = HttpHelpers.Header(after.AccessToken).GetProperty("kid").GetString()!;
-        Assert.NotEqual(oldKid, newKid);
-        Assert.Contains(newKid, rotated.Output);
         var jwks = await (await client.GetAsync("/.well-known/jwks.json")).JsonAsync();
         Assert.Equal(new[] { oldKid, newKid }.Order(), jwks.GetProperty("keys").EnumerateArray().Select(k => k.GetProperty("kid").GetString()!).Order());
+
+        time.Advance(signsFrom - TimeSpan.FromSeconds(1) - time.GetUtcNow());
+        Assert.Equal(oldKid, HttpHelpers.Header((await client.SignUpAndLoginAsync()).AccessToken).GetProperty("kid").GetString());
+        time.Advance(TimeSpan.FromSeconds(1));
+        var after = await client.SignUpAndLoginAsync();
+        Assert.Equal(newKid, HttpHelpers.Header(after.AccessToken).GetProperty("kid").GetString());
         Assert.Equal(HttpStatusCode.OK, (await client.FetchProfileAsync(before.AccessToken)).StatusCode);
+    }
+
+    [Fact]
+    public async Task RotateSigningKeyIntoAnEmptyStoreSaysTheFirstKeySignsAtOnce()
+    {
+        var startedAt = DateTimeOffset.UtcNow;
+
+        var rotated = await RunAsync(null, "rotate-signing-key");
+
+        Assert.Equal(0, rotated.ExitCode);
+        var said = Regex.Match(rotated.Output, @"^Key (\S+) is published .* signs from (\S+) on;");
+        Assert.True(said.Success, rotated.Output);
+        Assert.InRange(DateTimeOffset.Parse(said.Groups[2].Value, CultureInfo.InvariantCulture), startedAt, DateTimeOffset.UtcNow);
+        await using var app = new MiniAuthApp(_databasePath, time: new FakeTimeProvider(DateTimeOffset.UtcNow));
+        Assert.Equal(said.Groups[1].Value, HttpHelpers.Header((await app.NewClient().SignUpAndLoginAsync()).AccessToken).GetProperty("kid").GetString());
     }
 
     [Fact]

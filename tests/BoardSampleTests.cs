@@ -81,17 +81,44 @@ public class BoardSampleTests
         var board = boardApp.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await CallBoardAsync(board, before.AccessToken)).StatusCode);
 
-        var newKid = await miniAuth.Get<MiniAuth.Auth.SigningKeyRing>().RotateAsync(CancellationToken.None);
+        var rotated = await miniAuth.Get<MiniAuth.Auth.SigningKeyRing>().RotateAsync(CancellationToken.None);
+        // Until the new key signs, tokens issued now pass at the first call: the old key signs them.
+        var meanwhile = await client.SignUpAndLoginAsync(delivery: "body");
+        Assert.Equal(HttpHelpers.Header(before.AccessToken).GetProperty("kid").GetString(),
+            HttpHelpers.Header(meanwhile.AccessToken).GetProperty("kid").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await CallBoardAsync(board, meanwhile.AccessToken)).StatusCode);
+        miniAuth.Time.Advance(rotated.SignsFrom - miniAuth.Time.GetUtcNow());
         var after = await client.SignUpAndLoginAsync(delivery: "body");
-        Assert.Equal(newKid, HttpHelpers.Header(after.AccessToken).GetProperty("kid").GetString());
+        Assert.Equal(rotated.KeyId, HttpHelpers.Header(after.AccessToken).GetProperty("kid").GetString());
 
-        // JwtBearer refetches the JWKS when a token names a kid it has not seen; it does so in the
-        // background, so the first calls may still be refused (here: retried until a deadline).
+        // This Board read the JWKS before the rotation. JwtBearer refetches it when a token names a
+        // kid it has not seen; it does so in the background, so the first calls may still be
+        // refused (here: retried until a deadline).
         var deadline = DateTime.UtcNow.AddSeconds(20);
         HttpStatusCode status;
         do { status = (await CallBoardAsync(board, after.AccessToken)).StatusCode; }
         while (status != HttpStatusCode.OK && DateTime.UtcNow < deadline);
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(HttpStatusCode.OK, (await CallBoardAsync(board, before.AccessToken)).StatusCode);
+    }
+
+    [Fact]
+    public async Task ABoardThatReadTheJwksAfterARotationAcceptsTheFirstTokenOfTheNewKeyAtOnce()
+    {
+        await using var miniAuth = new MiniAuthApp();
+        var client = miniAuth.NewClient();
+        var before = await client.SignUpAndLoginAsync(delivery: "body");
+        var rotated = await miniAuth.Get<MiniAuth.Auth.SigningKeyRing>().RotateAsync(CancellationToken.None);
+
+        // Board starts (and reads the JWKS) while the old key still signs.
+        await using var boardApp = new BoardApp(miniAuth);
+        var board = boardApp.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await CallBoardAsync(board, before.AccessToken)).StatusCode);
+
+        // The new key was published before it signed: no refetch, no refused call.
+        miniAuth.Time.Advance(rotated.SignsFrom - miniAuth.Time.GetUtcNow());
+        var after = await client.SignUpAndLoginAsync(delivery: "body");
+        Assert.Equal(rotated.KeyId, HttpHelpers.Header(after.AccessToken).GetProperty("kid").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await CallBoardAsync(board, after.AccessToken)).StatusCode);
     }
 }

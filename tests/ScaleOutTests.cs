@@ -112,7 +112,7 @@ public class ScaleOutTests
     }
 
     [ServersFact]
-    public async Task AKeyRotatedOnInstanceAVerifiesOnInstanceBAtOnceAndIsPublishedThereWithinTheReloadInterval()
+    public async Task AKeyRotatedOnInstanceAIsPublishedOnInstanceBBeforeEitherSignsWithItSoBAcceptsItsFirstTokens()
     {
         await using var store = await TestBackend.CreateAsync(Backend.Servers);
         var (a, b) = TwoInstances(store);
@@ -121,29 +121,66 @@ public class ScaleOutTests
         var clientB = b.NewClient();
         var first = await clientA.SignUpAndLoginAsync(delivery: "body");
         Assert.Equal(Kid(first.AccessToken), Kid((await clientB.SignUpAndLoginAsync()).AccessToken));
+        var reload = b.Get<IOptions<SigningKeyOptions>>().Value.ReloadInterval;
+        a.Time.Advance(TimeSpan.FromSeconds(1));
+
+        var rotated = await a.Get<SigningKeyRing>().RotateAsync(CancellationToken.None);
+        Assert.Equal(a.Time.GetUtcNow() + reload, rotated.SignsFrom);
+        Assert.Contains(rotated.KeyId, await JwksKidsAsync(clientA));
+        Assert.DoesNotContain(rotated.KeyId, await JwksKidsAsync(clientB));
+
+        // B's periodic reload publishes it while both still sign with the old key.
+        a.Time.Advance(reload - TimeSpan.FromSeconds(1));
+        await EventuallyAsync(async () => (await JwksKidsAsync(clientB)).Contains(rotated.KeyId), "B publishes the key A rotated to");
+        Assert.Equal(Kid(first.AccessToken), Kid((await clientA.SignUpAndLoginAsync()).AccessToken));
+        Assert.Equal(Kid(first.AccessToken), Kid((await clientB.SignUpAndLoginAsync()).AccessToken));
+
+        // Both switch at the same moment, and B already knows the kid of A's first tokens: B
+        // reloads on an unknown kid only (see the next test), and this one is not.
+        a.Time.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(b.Get<SigningKeyRing>().Knows(rotated.KeyId));
+        var viaRefresh = await HttpHelpers.ReadLoginAsync(await clientA.RestoreWithBearerAsync(first.Refresh));
+        Assert.Equal(rotated.KeyId, Kid(viaRefresh.AccessToken));
+        Assert.Equal(rotated.KeyId, Kid(viaRefresh.Refresh));
+        Assert.Equal(HttpStatusCode.OK, (await clientB.FetchProfileAsync(viaRefresh.AccessToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await clientB.RestoreWithBearerAsync(viaRefresh.Refresh)).StatusCode);
+        Assert.Equal(rotated.KeyId, Kid((await clientB.SignUpAndLoginAsync()).AccessToken));
+        Assert.Equal(HttpStatusCode.OK, (await clientB.FetchProfileAsync(first.AccessToken)).StatusCode);
+        Assert.Superset(new HashSet<string> { Kid(first.AccessToken), rotated.KeyId }, await JwksKidsAsync(clientB));
+    }
+
+    [ServersFact]
+    public async Task AnInstanceWhoseReloadIsLateLearnsANewKidFromItsFirstTokenAtMostOnceASecond()
+    {
+        await using var store = await TestBackend.CreateAsync(Backend.Servers);
+        // B's clock stands still, so its periodic reload never comes: an instance whose reloads
+        // are late or failing while A's key takes over.
+        var lagging = new FakeTimeProvider(MiniAuthApp.Epoch);
+        await using var a = store.NewApp();
+        await using var b = store.NewApp(lagging);
+        var clientA = a.NewClient();
+        var clientB = b.NewClient();
+        var first = await clientA.SignUpAndLoginAsync(delivery: "body");
+        Assert.Equal(Kid(first.AccessToken), Kid((await clientB.SignUpAndLoginAsync()).AccessToken));
 
         // Tokens signed by A's new key: B has never seen it and looks it up on first sight.
         var second = await a.Get<SigningKeyRing>().RotateAsync(CancellationToken.None);
+        a.Time.Advance(second.SignsFrom - a.Time.GetUtcNow());
         var viaRefresh = await HttpHelpers.ReadLoginAsync(await clientA.RestoreWithBearerAsync(first.Refresh));
-        Assert.Equal(second, Kid(viaRefresh.Refresh));
+        Assert.Equal(second.KeyId, Kid(viaRefresh.Refresh));
+        Assert.DoesNotContain(second.KeyId, await JwksKidsAsync(clientB));
         var restoredOnB = await clientB.RestoreWithBearerAsync(viaRefresh.Refresh);
         Assert.Equal(HttpStatusCode.OK, restoredOnB.StatusCode);
         var third = await a.Get<SigningKeyRing>().RotateAsync(CancellationToken.None);
+        a.Time.Advance(third.SignsFrom - a.Time.GetUtcNow());
         var signedByThird = await clientA.SignUpAndLoginAsync();
-        Assert.Equal(third, Kid(signedByThird.AccessToken));
+        Assert.Equal(third.KeyId, Kid(signedByThird.AccessToken));
         // Within a second of B's last unknown-kid reload it does not reload again...
         await (await clientB.FetchProfileAsync(signedByThird.AccessToken)).AssertProblemAsync(HttpStatusCode.Unauthorized);
         // ...and a second later it does.
-        a.Time.Advance(SigningKeyRing.UnknownKidReloadThrottle);
+        lagging.Advance(SigningKeyRing.UnknownKidReloadThrottle);
         Assert.Equal(HttpStatusCode.OK, (await clientB.FetchProfileAsync(signedByThird.AccessToken)).StatusCode);
-
-        // A key no token has shown B yet reaches B's JWKS and its signing by the periodic reload.
-        var fourth = await a.Get<SigningKeyRing>().RotateAsync(CancellationToken.None);
-        Assert.DoesNotContain(fourth, await JwksKidsAsync(clientB));
-        a.Time.Advance(b.Get<IOptions<SigningKeyOptions>>().Value.ReloadInterval);
-        await EventuallyAsync(async () => (await JwksKidsAsync(clientB)).Contains(fourth), "B publishes the key A rotated to");
-        Assert.Equal(fourth, Kid((await clientB.SignUpAndLoginAsync()).AccessToken));
-        Assert.Superset(new HashSet<string> { Kid(first.AccessToken), second, third, fourth }, await JwksKidsAsync(clientB));
+        Assert.Superset(new HashSet<string> { Kid(first.AccessToken), second.KeyId, third.KeyId }, await JwksKidsAsync(clientB));
     }
 
     [ServersFact]
@@ -161,14 +198,18 @@ public class ScaleOutTests
         Assert.Equal(HttpStatusCode.OK, (await b.NewClient().FetchProfileAsync(onA.AccessToken)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await a.NewClient().FetchProfileAsync(onB.AccessToken)).StatusCode);
 
-        // And by the next reload they sign with the same one, the only key not retired.
+        // And from ReloadInterval on they sign with the same one, the only key not retired once
+        // their reload has recorded it.
         a.Time.Advance(a.Get<IOptions<SigningKeyOptions>>().Value.ReloadInterval);
         var ringA = a.Get<SigningKeyRing>();
         var ringB = b.Get<SigningKeyRing>();
-        var active = (await a.Get<ISigningKeyStore>().ListAsync(CancellationToken.None)).Where(k => k.RetiredAt is null).ToList();
-        var signer = Assert.Single(active).Id;
-        await EventuallyAsync(() => Task.FromResult(ringA.SigningCredentials.Kid == signer && ringB.SigningCredentials.Kid == signer),
+        var keys = a.Get<ISigningKeyStore>();
+        await EventuallyAsync(async () =>
+                (await keys.ListAsync(CancellationToken.None)).Where(k => k.RetiredAt is null).ToList() is [var active]
+                && ringA.SigningCredentials.Kid == active.Id && ringB.SigningCredentials.Kid == active.Id,
             "both instances sign with the one active key");
+        Assert.Equal(HttpStatusCode.OK, (await a.NewClient().FetchProfileAsync(onB.AccessToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await b.NewClient().FetchProfileAsync(onA.AccessToken)).StatusCode);
     }
 
     [ServersFact]

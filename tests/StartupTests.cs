@@ -129,22 +129,36 @@ public class StartupTests
     }
 
     [Fact]
-    public async Task ARotatedKeySignsNewTokensWhileTheOldOneStillVerifiesItsTokens()
+    public async Task ARotatedKeyIsPublishedAtOnceSignsNewTokensAfterTheReloadIntervalAndTheOldOneStillVerifiesItsTokens()
     {
         await using var app = new MiniAuthApp();
         var client = app.NewClient();
         var before = await client.SignUpAndLoginAsync(delivery: "body");
         var oldKid = await KidAsync(app);
+        var reload = app.Get<IOptions<SigningKeyOptions>>().Value.ReloadInterval;
+        app.Time.Advance(TimeSpan.FromSeconds(1));
 
-        var newKid = await app.Get<SigningKeyRing>().RotateAsync(default);
+        var rotated = await app.Get<SigningKeyRing>().RotateAsync(default);
 
-        var after = await HttpHelpers.ReadLoginAsync(await client.RestoreWithBearerAsync(before.Refresh));
-        Assert.NotEqual(oldKid, newKid);
-        Assert.Equal(newKid, HttpHelpers.Header(after.AccessToken).GetProperty("kid").GetString());
-        Assert.Equal(HttpStatusCode.OK, (await client.FetchProfileAsync(before.AccessToken)).StatusCode);
+        Assert.NotEqual(oldKid, rotated.KeyId);
+        Assert.Equal(app.Time.GetUtcNow() + reload, rotated.SignsFrom);
         var kids = await KidsAsync(app);
         Assert.Contains(oldKid, kids);
-        Assert.Contains(newKid, kids);
+        Assert.Contains(rotated.KeyId, kids);
+        // Published, not signing yet: another instance may not know it.
+        var meanwhile = await HttpHelpers.ReadLoginAsync(await client.RestoreWithBearerAsync(before.Refresh));
+        Assert.Equal(oldKid, Kid(meanwhile.AccessToken));
+        Assert.Equal(oldKid, Kid(meanwhile.Refresh));
+        app.Time.Advance(reload - TimeSpan.FromSeconds(1));
+        Assert.Equal(oldKid, Kid((await client.SignUpAndLoginAsync()).AccessToken));
+
+        app.Time.Advance(TimeSpan.FromSeconds(1));
+        var after = await HttpHelpers.ReadLoginAsync(await client.RestoreWithBearerAsync(meanwhile.Refresh));
+        Assert.Equal(rotated.KeyId, Kid(after.AccessToken));
+        Assert.Equal(rotated.KeyId, Kid(after.Refresh));
+        Assert.Equal(HttpStatusCode.OK, (await client.FetchProfileAsync(before.AccessToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.FetchProfileAsync(meanwhile.AccessToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.FetchProfileAsync(after.AccessToken)).StatusCode);
     }
 
     [Fact]
@@ -154,11 +168,12 @@ public class StartupTests
         app.NewClient();
         var oldKid = await KidAsync(app);
         var ring = app.Get<SigningKeyRing>();
-        await ring.RotateAsync(default);
-        // Another instance may sign with the retired key until its next reload.
+        var rotated = await ring.RotateAsync(default);
+        // The old key signs until the new one takes over, and another instance may sign with it
+        // until its next reload after that.
         var keep = app.TokenOptions.LongestTokenLifetime + app.Get<IOptions<SigningKeyOptions>>().Value.ReloadInterval;
 
-        app.Time.Advance(keep - TimeSpan.FromSeconds(1));
+        app.Time.Advance(rotated.SignsFrom + keep - TimeSpan.FromSeconds(1) - app.Time.GetUtcNow());
         await ring.LoadAsync(default);
         Assert.Contains(oldKid, await KidsAsync(app));
 
@@ -167,6 +182,8 @@ public class StartupTests
         Assert.DoesNotContain(oldKid, await KidsAsync(app));
         Assert.Single(await app.Get<ISigningKeyStore>().ListAsync(default));
     }
+
+    static string Kid(string token) => HttpHelpers.Header(token).GetProperty("kid").GetString()!;
 
     static async Task<string> KidAsync(MiniAuthApp app) => Assert.Single(await KidsAsync(app));
 

@@ -142,7 +142,9 @@ public class VerifiedTokenCacheTests
 
         var kid = HttpHelpers.Header(login.AccessToken).GetProperty("kid").GetString()!;
         var keys = app.Get<SigningKeyRing>();
-        await keys.RotateAsync(CancellationToken.None);
+        var rotated = await keys.RotateAsync(CancellationToken.None);
+        app.Time.Advance(rotated.SignsFrom - app.Time.GetUtcNow());
+        Assert.Equal(rotated.KeyId, keys.SigningCredentials.Kid);
         Assert.Equal(HttpStatusCode.OK, (await client.FetchProfileAsync(login.AccessToken)).StatusCode);
         await app.Get<ISigningKeyStore>().DeleteAsync(kid, CancellationToken.None);
         await keys.LoadAsync(CancellationToken.None);
