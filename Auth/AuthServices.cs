@@ -27,6 +27,7 @@ public static class AuthServices
         services.AddHostedService<SigningKeyLoader>();
 
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        WithoutDataProtectionWarmUp(services);
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<TokenService, TimeProvider, VerifiedTokenCache>((bearer, tokens, time, verified) =>
             {
@@ -44,6 +45,17 @@ public static class AuthServices
             });
         services.AddAuthorization();
         return services;
+    }
+
+    // AddAuthentication brings ASP.NET Core Data Protection along for cookie schemes. Bearer tokens
+    // never use it, but its hosted service loads the key ring at start: it creates a key ring in
+    // the service account's home, unencrypted, with a warning, that nothing here ever reads.
+    // Without the warm-up nothing asks for Data Protection, so no key ring is made at all.
+    static void WithoutDataProtectionWarmUp(IServiceCollection services)
+    {
+        const string warmUp = "Microsoft.AspNetCore.DataProtection.Internal.DataProtectionHostedService";
+        foreach (var descriptor in services.Where(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType?.FullName == warmUp).ToList())
+            services.Remove(descriptor);
     }
 
     public static OptionsBuilder<T> AddValidatedOptions<T>(this IServiceCollection services, string section) where T : class =>

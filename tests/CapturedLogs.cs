@@ -11,6 +11,8 @@ public sealed class CapturedLogs : ILoggerProvider
 
     readonly ConcurrentQueue<(string Category, string EventName, IReadOnlyList<KeyValuePair<string, object?>> State, string Text)> _entries = new();
 
+    public IEnumerable<string> Categories => _entries.Select(e => e.Category);
+
     public IEnumerable<string> All => _entries.Select(e => e.Text + " " + string.Join(" ", e.State.Select(p => $"{p.Key}={p.Value}")));
 
     public void AssertAudit(string eventName, params (string Key, string? Value)[] expected) =>

@@ -62,6 +62,23 @@ public class StartupTests
     }
 
     [Fact]
+    public async Task NoDataProtectionKeyRingIsMadeForBearerTokensThatNeverUseIt()
+    {
+        await using var app = new MiniAuthApp(settings: new Dictionary<string, string?>
+        {
+            ["Logging:LogLevel:Microsoft.AspNetCore.DataProtection"] = "Debug",
+        });
+        var client = app.NewClient();
+
+        var login = await client.SignUpAndLoginAsync();
+        using var profile = await client.SendWithBearerAsync(HttpMethod.Get, "/profile", login.AccessToken);
+
+        Assert.Equal(HttpStatusCode.OK, profile.StatusCode);
+        // Loading a key ring always logs where it keeps it (creating one also warns that it is unencrypted).
+        Assert.DoesNotContain(app.Logs.Categories, c => c.StartsWith("Microsoft.AspNetCore.DataProtection", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task TheStoreFolderIsCreatedOnFirstStartReadableByTheServiceAlone()
     {
         var folder = Path.Combine(Path.GetTempPath(), "miniauth-tests", Guid.NewGuid().ToString("N"), "nested", "deeper");
