@@ -25,6 +25,11 @@ public sealed partial class AuditTrail(ILogger<AuditTrail> logger)
         Message = "Per-IP limit reached on {Path} from {ClientIp}")]
     public partial void ClientRateLimited(string path, string? clientIp);
 
+    // The password was right when verified but changed before the login's session could count.
+    [LoggerMessage(EventId = 3006, EventName = "LoginOvertakenByPasswordChange", Level = LogLevel.Warning,
+        Message = "Login undone: user {UserId} session {SessionId} from {ClientIp} was ended because the password changed while it was being created")]
+    public partial void LoginOvertakenByPasswordChange(string userId, string sessionId, string? clientIp);
+
     [LoggerMessage(EventId = 3010, EventName = "TokenRefreshed", Level = LogLevel.Information,
         Message = "Refresh: user {UserId} session {SessionId} from {ClientIp}")]
     public partial void TokenRefreshed(string userId, string sessionId, string? clientIp);

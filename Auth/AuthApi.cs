@@ -64,17 +64,45 @@ public static class AuthApi
         }
         await throttle.SucceededAsync(email, clientKey, ct);
 
+        var verifiedHash = user.PasswordHash;
         if (check == PasswordCheck.SucceededNeedsRehash)
         {
             // Skipped when the password changed meanwhile: never bring an old password back.
-            await users.TryReplacePasswordHashAsync(user.Id, user.PasswordHash, await hasher.HashAsync(request.Password!, ct), ct);
+            var rehash = await hasher.HashAsync(request.Password!, ct);
+            if (await users.TryReplacePasswordHashAsync(user.Id, user.PasswordHash, rehash, ct)) verifiedHash = rehash;
         }
 
         var issued = await sessions.StartAsync(user, client, now, ct);
+        if (!await PasswordStillCurrentAsync(users, hasher, user.Id, verifiedHash, request.Password!, ct))
+        {
+            await sessions.AbandonAsync(issued, RevocationReasons.PasswordChanged, now, ct);
+            audit.LoginOvertakenByPasswordChange(user.Id, issued.SessionId, client.IpAddress);
+            return Problems.InvalidCredentials();
+        }
         audit.LoginSucceeded(user.Id, issued.SessionId, client.IpAddress);
         var inBody = request.RefreshTokenDelivery == RefreshTokenDelivery.Body;
         if (!inBody) cookie.Write(http, issued.RefreshToken, issued.RefreshExpiresAt, now);
         return TypedResults.Ok(Respond(issued, inBody));
+    }
+
+    // Read once the login's session exists: may that session live? A password change replaces
+    // the hash (1), then ends every session of the user (2). This login verified verifiedHash (or
+    // wrote it, rehashing the same password), then created its session (b), then reads here (c):
+    // - verifiedHash: no hash string is ever written twice (fresh salt), so (c) came before (1);
+    //   then (b) came before (2), and any change ends this session with the others;
+    // - another hash that verifies this password (another login's rehash): the password was
+    //   still current at (c), after (b), so a change that drops it ends this session too;
+    // - any other hash, or no account: a change landed after the verify, its (2) may have run
+    //   before (b), so the login ends its session itself and answers as for a wrong password.
+    // Each step is one store call that returns before the next starts, on every backend (LiteDB,
+    // PostgreSQL, Redis), so "before" is real time and no lock has to span the steps.
+    static async Task<bool> PasswordStillCurrentAsync(IUserStore users, PasswordHasher hasher, string userId,
+        string verifiedHash, string password, CancellationToken ct)
+    {
+        var current = (await users.FindByIdAsync(userId, ct))?.PasswordHash;
+        if (current is null) return false;
+        if (current == verifiedHash) return true;
+        return await hasher.VerifyAsync(current, password, ct) != PasswordCheck.Failed;
     }
 
     // The refresh token comes from the cookie first, else from the Authorization header; it

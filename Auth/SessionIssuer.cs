@@ -87,6 +87,10 @@ public sealed class SessionIssuer(ISessionStore sessions, IUserStore users, Toke
         return Failed($"The session was ended: {RevocationReasons.ReuseDetected}.") with { Presented = presented, ReuseDetected = true };
     }
 
+    // Ends a session whose tokens were never handed out: the login that started it was undone.
+    public Task AbandonAsync(IssuedTokens issued, string reason, DateTimeOffset now, CancellationToken ct) =>
+        sessions.RevokeAsync(issued.SessionId, reason, now, ct);
+
     // Ends the session named by a refresh or access token. Anything unverifiable is ignored:
     // logout stays idempotent and nobody ends a session they cannot prove is theirs. Returns the
     // token whose session this call ended, if any.

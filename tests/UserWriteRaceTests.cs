@@ -21,6 +21,8 @@ public class UserWriteRaceTests
         var racedClient = raced.CreateClient(new() { BaseAddress = new Uri("https://localhost") });
         var email = HttpHelpers.NewEmail();
         var login = await racedClient.SignUpAndLoginAsync(email: email);
+        // Armed after the login, whose own re-read of the user must not be the one raced.
+        ((ChangesPasswordAfterRead)raced.Services.GetRequiredService<IUserStore>()).Arm();
 
         var response = await racedClient.SendWithBearerAsync(HttpMethod.Post, "/profile/password", login.AccessToken,
             new { currentPassword = HttpHelpers.Password, newPassword = "a brand new passphrase" });
@@ -33,12 +35,14 @@ public class UserWriteRaceTests
 
     sealed class ChangesPasswordAfterRead(IUserStore inner, PasswordHasher hasher, string racedPassword) : IUserStore
     {
-        int _raced;
+        int _armed;
+
+        public void Arm() => Volatile.Write(ref _armed, 1);
 
         public async Task<UserRecord?> FindByIdAsync(string id, CancellationToken ct)
         {
             var user = await inner.FindByIdAsync(id, ct);
-            if (user is not null && Interlocked.Exchange(ref _raced, 1) == 0)
+            if (user is not null && Interlocked.Exchange(ref _armed, 0) == 1)
                 Assert.True(await inner.TryReplacePasswordHashAsync(id, user.PasswordHash, await hasher.HashAsync(racedPassword, ct), ct));
             return user;
         }
