@@ -7,8 +7,14 @@
 // the cookie, so they take turns refreshing (Web Locks) and share what they get
 // (BroadcastChannel).
 //
+// The bearer goes only to trusted origins: the service's (baseUrl's), the page's own, and
+// those listed in `apiOrigins`. A URL on any other origin is fetched as it is, without it.
+//
 //   import { createMiniAuth } from "https://auth.example.com/miniauth.js";
-//   const auth = createMiniAuth({ baseUrl: "https://auth.example.com" });
+//   const auth = createMiniAuth({
+//     baseUrl: "https://auth.example.com",
+//     apiOrigins: ["https://api.example.com"],  // exact origins: scheme, host, port if any
+//   });
 //   auth.addEventListener("signedout", () => showLogin());
 //   if (await auth.restore()) showApp(await auth.fetchProfile());
 //   const res = await auth.authFetch("https://api.example.com/orders");
@@ -28,6 +34,7 @@ export function createMiniAuth(options = {}) {
 
 export class MiniAuth extends EventTarget {
   #baseUrl;
+  #trustedOrigins;         // the origins authFetch sends the bearer to
   #refreshLeewayMs;
   #lockTimeoutMs;
   #requestTimeoutMs;
@@ -47,9 +54,11 @@ export class MiniAuth extends EventTarget {
     lockTimeoutSeconds = 10,
     requestTimeoutSeconds = 30,
     channelName = "miniauth",
+    apiOrigins = [],
   } = {}) {
     super();
     this.#baseUrl = String(baseUrl).replace(/\/+$/, "");
+    this.#trustedOrigins = MiniAuth.#trustedOriginsFor(this.#baseUrl, apiOrigins);
     this.#refreshLeewayMs = refreshLeewaySeconds * 1000;
     this.#lockTimeoutMs = lockTimeoutSeconds * 1000;
     this.#requestTimeoutMs = requestTimeoutSeconds * 1000;
@@ -108,7 +117,15 @@ export class MiniAuth extends EventTarget {
   // after a 401 `invalid_token` refreshes once and retries once. Any other 401, or a refused
   // refresh, ends in a "signedout" event and the 401 response is returned, never a loop.
   // A body given as a ReadableStream cannot be sent twice: use a string, Blob or FormData.
+  //
+  // Only a URL on a trusted origin (see #trustedOriginsFor) gets the bearer. Any other URL is
+  // a plain fetch(input, init): no token, no refresh, no retry, and its 401 signs nobody out
+  // (another origin's answer says nothing about this session). It is not an error, by
+  // choice: authFetch stays a drop-in fetch() for a page that routes every call through it
+  // (a CDN, an analytics endpoint, a user's link), and the token stays home either way; an
+  // API left out of apiOrigins shows itself at once with its own 401 for the missing bearer.
   async authFetch(input, init = {}) {
+    if (!this.#trusts(input)) return fetch(input, init);
     const retry = input instanceof Request ? input.clone() : input;
     let token = this.#accessToken;
     let refreshed = false;
@@ -220,6 +237,56 @@ export class MiniAuth extends EventTarget {
       this.#setToken(message.accessToken, message.expiresAt, "other-tab", false);
     else if (message?.type === "signedout")
       this.#forget("logout-in-other-tab");
+  }
+
+  // ---- trusted origins ----------------------------------------------------------------
+
+  // The service's origin (baseUrl's, or the page's when baseUrl is ""), the page's own, and
+  // each of apiOrigins, which must be exact origins ("https://api.example.com",
+  // "http://localhost:5173"), spelled as the service wants Cors:AllowedOrigins. A path
+  // promises a narrowing that origins cannot make, a wildcard trusts hosts nobody listed, a
+  // bare host name says no scheme: each is a mistake, so it throws here, at once.
+  static #trustedOriginsFor(baseUrl, apiOrigins) {
+    let service;
+    try {
+      service = new URL(baseUrl || location.href, location.href).origin;
+    } catch {
+      throw new TypeError(`MiniAuth: baseUrl must be a URL such as "https://auth.example.com"; got ${JSON.stringify(baseUrl)}.`);
+    }
+    if (!Array.isArray(apiOrigins))
+      throw new TypeError(`MiniAuth: apiOrigins must be an array of origins such as ["https://api.example.com"]; got ${JSON.stringify(apiOrigins)}.`);
+    const trusted = new Set([service, location.origin].filter(MiniAuth.#isWebOrigin));
+    for (const entry of apiOrigins) trusted.add(MiniAuth.#exactOrigin(entry));
+    return trusted;
+  }
+
+  static #exactOrigin(entry) {
+    // Scheme and authority only, spelled out: nothing after the host[:port], no user, no "*".
+    const spelled = typeof entry === "string" && /^https?:\/\/[^/?#@*\s]+$/i.test(entry);
+    let url = null;
+    if (spelled) try { url = new URL(entry); } catch { /* not a host */ }
+    const exact = url !== null && url.href === `${url.origin}/`;
+    if (!exact)
+      throw new TypeError(`MiniAuth: each apiOrigins entry must be an exact origin: http or https, host, `
+        + `optional port, no path, no trailing slash, no wildcard (such as "https://api.example.com"); `
+        + `got ${JSON.stringify(entry)}.`);
+    return url.origin;
+  }
+
+  // Only http(s) origins are ever trusted: an opaque origin ("null": a sandboxed or file:
+  // page) would otherwise match every other opaque one.
+  static #isWebOrigin(origin) { return /^https?:\/\//.test(origin); }
+
+  // The request's origin, resolved as fetch() resolves it (against the page's URL). A
+  // different scheme, host or port is a different origin, so http: never gets the token of
+  // an https: origin. A URL that does not parse gets no token (and fetch() rejects it).
+  #trusts(input) {
+    try {
+      const url = input instanceof Request ? input.url : input instanceof URL ? input.href : String(input);
+      return this.#trustedOrigins.has(new URL(url, location.href).origin);
+    } catch {
+      return false;
+    }
   }
 
   // ---- plumbing -----------------------------------------------------------------------
