@@ -16,6 +16,8 @@ public sealed record BenchOptions
     public string Output { get; init; } = "bench/results";
     public bool SkipBuild { get; init; }
     public bool SkipHashing { get; init; }
+    // MiniAuth's Argon2id parameters for the run, and the engines' probe (default: MiniAuth's own).
+    public Argon2Settings Argon2 { get; init; } = new(19456, 2, 1);
     // Another build's MiniAuth.dll, run beside this one through the same scenarios (before/after).
     public string? Baseline { get; init; }
     public string BaselineName { get; init; } = "MiniAuth baseline";
@@ -42,11 +44,12 @@ public sealed record BenchOptions
                 "--note" => options with { Note = Next() },
                 "--skip-build" => options with { SkipBuild = true },
                 "--skip-hashing" => options with { SkipHashing = true },
+                "--argon2" => options with { Argon2 = Argon2Settings.Parse(Next()) },
                 "--baseline" => options with { Baseline = Next() },
                 "--baseline-name" => options with { BaselineName = Next() },
                 "--miniauth-env" => options with { MiniAuthEnvironment = [.. options.MiniAuthEnvironment, Next()] },
                 var other => throw new ArgumentException($"Unknown option {other}. Options: --duration s --warmup s --users n " +
-                    "--max-requests n --burst n --scenarios a,b --out dir --note text --skip-build --skip-hashing --baseline path/to/MiniAuth.dll --baseline-name text --miniauth-env KEY=VALUE"),
+                    "--max-requests n --burst n --scenarios a,b --out dir --note text --skip-build --skip-hashing --argon2 m=19456,t=2,p=1 --baseline path/to/MiniAuth.dll --baseline-name text --miniauth-env KEY=VALUE"),
             };
         }
         if (options.Duration is <= 0 or > 600) throw new ArgumentException("--duration must be between 0 and 600 seconds.");
@@ -55,5 +58,19 @@ public sealed record BenchOptions
         if (options.Burst is < 1 or > 1024) throw new ArgumentException("--burst must be between 1 and 1024.");
         if (options.MaxRequests < 1) throw new ArgumentException("--max-requests must be positive.");
         return options;
+    }
+}
+
+// Argon2id parameters as MiniAuth's PasswordHashing section takes them: m in KiB, t passes, p lanes.
+public sealed record Argon2Settings(int MemoryKiB, int Iterations, int Parallelism)
+{
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"m={MemoryKiB},t={Iterations},p={Parallelism}");
+
+    public static Argon2Settings Parse(string text)
+    {
+        var values = text.Split(',').Select(part => part.Split('=')).ToDictionary(kv => kv[0].Trim(), kv => kv.Length == 2 ? kv[1] : "");
+        int Value(string name) => values.TryGetValue(name, out var v) && int.TryParse(v, CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n : throw new ArgumentException($"--argon2 takes m=KiB,t=passes,p=lanes (all positive), such as m=19456,t=2,p=1; got {text}.");
+        return new Argon2Settings(Value("m"), Value("t"), Value("p"));
     }
 }

@@ -10,8 +10,6 @@ namespace MiniAuth.Bench;
 public static class BenchRun
 {
     public const string Password = "correct horse battery staple";
-    // What MiniAuth is configured with, as in appsettings.json; the hash probe uses the same.
-    public const int MemoryKiB = 19456, Iterations = 2, Parallelism = 1;
 
     public static async Task<int> RunAsync(BenchOptions options)
     {
@@ -23,7 +21,7 @@ public static class BenchRun
         Console.WriteLine($"MiniAuth benchmark: {options.Users} virtual users, {options.Duration} s per scenario after {options.Warmup} s of warm-up.");
 
         var miniAuthDll = options.SkipBuild ? Path.Combine(root, "bin/Release/net10.0/MiniAuth.dll") : BuildMiniAuth(root);
-        var hashing = options.SkipHashing ? [] : ProbeHashing();
+        var hashing = options.SkipHashing ? [] : await ProbeHashingAsync(options.Argon2);
 
         var store = Directory.CreateTempSubdirectory("miniauth-bench-");
         var (self, selfArgs) = SelfCommand();
@@ -38,10 +36,10 @@ public static class BenchRun
             // MiniAuth as built from this checkout, and optionally a baseline build (another checkout's
             // MiniAuth.dll) measured in the same run: an optimisation's before and after, side by side.
             var targets = new List<Target>();
-            await using var miniAuth = await StartMiniAuthAsync("MiniAuth", miniAuthDll, store.FullName, root, options.MiniAuthEnvironment);
+            await using var miniAuth = await StartMiniAuthAsync("MiniAuth", miniAuthDll, store.FullName, root, options.Argon2, options.MiniAuthEnvironment);
             targets.Add(new Target(miniAuth, LoadGenerator.ClientFor(miniAuth)));
             await using var baseline = options.Baseline is { } baselineDll
-                ? await StartMiniAuthAsync(options.BaselineName, Path.GetFullPath(baselineDll, root), store.FullName, root)
+                ? await StartMiniAuthAsync(options.BaselineName, Path.GetFullPath(baselineDll, root), store.FullName, root, options.Argon2)
                 : null;
             if (baseline is not null) targets.Add(new Target(baseline, LoadGenerator.ClientFor(baseline)));
 
@@ -145,7 +143,8 @@ public static class BenchRun
         public List<VirtualUser> Users { get; set; } = [];
     }
 
-    static Task<ServerProcess> StartMiniAuthAsync(string name, string dll, string storeFolder, string root, IEnumerable<string>? extra = null)
+    static Task<ServerProcess> StartMiniAuthAsync(string name, string dll, string storeFolder, string root, Argon2Settings argon2,
+        IEnumerable<string>? extra = null)
     {
         var environment = new Dictionary<string, string>
         {
@@ -153,9 +152,9 @@ public static class BenchRun
             // The benchmark measures the endpoints, not the brute-force brakes in front of them.
             // Enabled=false turns off both the per-IP limit and the failed-login throttle.
             ["MiniAuth__RateLimiting__Enabled"] = "false",
-            ["MiniAuth__PasswordHashing__MemoryKiB"] = MemoryKiB.ToString(CultureInfo.InvariantCulture),
-            ["MiniAuth__PasswordHashing__Iterations"] = Iterations.ToString(CultureInfo.InvariantCulture),
-            ["MiniAuth__PasswordHashing__Parallelism"] = Parallelism.ToString(CultureInfo.InvariantCulture),
+            ["MiniAuth__PasswordHashing__MemoryKiB"] = argon2.MemoryKiB.ToString(CultureInfo.InvariantCulture),
+            ["MiniAuth__PasswordHashing__Iterations"] = argon2.Iterations.ToString(CultureInfo.InvariantCulture),
+            ["MiniAuth__PasswordHashing__Parallelism"] = argon2.Parallelism.ToString(CultureInfo.InvariantCulture),
         };
         foreach (var pair in extra ?? [])
             environment[pair.Split('=', 2)[0]] = pair.Split('=', 2) is [_, var value] ? value : "";
@@ -228,29 +227,46 @@ public static class BenchRun
         return dll;
     }
 
-    // Each engine alone in its own process: one hash at a time for its time, two at once for its memory.
-    static List<HashProbe.Result> ProbeHashing()
+    // Each engine in processes of its own, hashing back to back: one thread; a thread per core in
+    // one process (as MiniAuth hashes); and, for libsodium, one process per core at the same time
+    // (the same hashing without a shared address space).
+    static async Task<List<HashProbe.Result>> ProbeHashingAsync(Argon2Settings argon2)
     {
-        Console.WriteLine($"Probing Argon2id engines at m={MemoryKiB}, t={Iterations}, p={Parallelism}...");
-        var (self, selfArgs) = SelfCommand();
+        Console.WriteLine($"Probing Argon2id engines at {argon2}...");
+        var cores = Environment.ProcessorCount;
         var results = new List<HashProbe.Result>();
-        foreach (var engine in new[] { "libsodium", "isopoh" })
+        // libsodium computes one lane only; with p>1 MiniAuth hashes with Isopoh alone.
+        var engines = argon2.Parallelism == 1 ? new[] { "libsodium", "isopoh" } : ["isopoh"];
+        foreach (var engine in engines)
         {
-            foreach (var (concurrency, rounds) in new[] { (1, 9), (2, 4) })
+            foreach (var (threads, processes) in new[] { (1, 1), (cores, 1), (1, cores) })
             {
-                var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
-                foreach (var a in selfArgs.Concat(["hash-probe", engine, $"{MemoryKiB}", $"{Iterations}", $"{Parallelism}", $"{concurrency}", $"{rounds}"]))
-                    start.ArgumentList.Add(a);
-                using var probe = Process.Start(start)!;
-                var line = probe.StandardOutput.ReadToEnd();
-                probe.WaitForExit();
-                if (probe.ExitCode != 0) throw new InvalidOperationException($"The {engine} hash probe failed.");
-                var result = HashProbe.Parse(line);
+                if (processes > 1 && engine != "libsodium") continue;
+                var startAt = DateTimeOffset.UtcNow.AddSeconds(3).ToUnixTimeMilliseconds();
+                var probes = Enumerable.Range(0, processes).Select(_ => Task.Run(() => Probe(engine, threads, startAt))).ToArray();
+                var result = HashProbe.Result.Together(await Task.WhenAll(probes));
                 results.Add(result);
-                Console.WriteLine($"  {engine}, {concurrency} at once: {result.MsPerHash:F1} ms per round, {result.CpuMsPerHash:F1} ms CPU per hash, peak +{result.PeakDeltaMiB:F1} MiB, managed {result.ManagedMiBPerHash:F1} MiB per hash");
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"  {engine}, {threads} thread(s) in each of {processes} process(es): {result.HashesPerSecond:F1} hashes/s, {result.CpuMsPerHash:F1} ms CPU " +
+                    $"per hash ({result.KernelMsPerHash:F1} in the kernel, {result.FaultsPerHash:F0} page faults), {result.BusyCores:F2} cores busy, " +
+                    $"peak +{result.PeakMiBPerHash:F1} MiB and {result.ManagedMiBPerHash:F1} MiB managed per hash"));
             }
         }
         return results;
+
+        HashProbe.Result Probe(string engine, int threads, long startAt)
+        {
+            var (self, selfArgs) = SelfCommand();
+            var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
+            foreach (var a in selfArgs.Concat(["hash-probe", engine, $"{argon2.MemoryKiB}", $"{argon2.Iterations}", $"{argon2.Parallelism}",
+                $"{threads}", "3", $"{startAt}"]))
+                start.ArgumentList.Add(a);
+            using var probe = Process.Start(start)!;
+            var line = probe.StandardOutput.ReadToEnd();
+            probe.WaitForExit();
+            if (probe.ExitCode != 0) throw new InvalidOperationException($"The {engine} hash probe failed.");
+            return HashProbe.Parse(line);
+        }
     }
 
     static (string File, string[] Args) SelfCommand()

@@ -5,20 +5,32 @@ using MiniAuth.Auth;
 
 namespace MiniAuth.Bench;
 
-// Times one Argon2id engine and measures its memory, in a process of its own so the resident
-// set it reports belongs to that engine alone. Prints one line:
-//   engine concurrency wallMsPerRound peakDeltaMiB managedMiBPerHash cpuMsPerHash
-// CPU time per hash is the figure that holds on a busy machine; wall time is what a caller waits.
+// Times one Argon2id engine in a process of its own, so that the CPU, page faults and resident
+// set it reports belong to that engine alone: `threads` threads hash back to back for `seconds`,
+// starting at the Unix time `startAtMs` (so that several probe processes run at the same time).
+// Prints one line:
+//   engine threads hashesPerSecond cpuMsPerHash kernelMsPerHash faultsPerHash peakMiBPerThread managedMiBPerHash
 public static class HashProbe
 {
-    public sealed record Result(string Engine, int Concurrency, double MsPerHash, double PeakDeltaMiB, double ManagedMiBPerHash, double CpuMsPerHash);
+    public sealed record Result(string Engine, int Threads, int Processes, double HashesPerSecond, double CpuMsPerHash,
+        double KernelMsPerHash, double FaultsPerHash, double PeakMiBPerHash, double ManagedMiBPerHash)
+    {
+        // How many cores the hashing kept busy.
+        public double BusyCores => HashesPerSecond * CpuMsPerHash / 1000;
+
+        // Probes run at the same time in separate processes, as one result.
+        public static Result Together(IReadOnlyList<Result> processes) => new(processes[0].Engine, processes[0].Threads, processes.Count,
+            processes.Sum(r => r.HashesPerSecond), processes.Average(r => r.CpuMsPerHash), processes.Average(r => r.KernelMsPerHash),
+            processes.Average(r => r.FaultsPerHash), processes.Average(r => r.PeakMiBPerHash), processes.Average(r => r.ManagedMiBPerHash));
+    }
 
     public static int Run(string[] args)
     {
         var engine = args[0];
         var (m, t, p) = (Int(args[1]), Int(args[2]), Int(args[3]));
-        var concurrency = Int(args[4]);
-        var rounds = Int(args[5]);
+        var threads = Int(args[4]);
+        var duration = TimeSpan.FromSeconds(double.Parse(args[5], CultureInfo.InvariantCulture));
+        var startAt = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(args[6], CultureInfo.InvariantCulture));
         var password = Encoding.UTF8.GetBytes("correct horse battery staple");
         Func<string> hash = engine switch
         {
@@ -31,35 +43,39 @@ public static class HashProbe
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
-        var baseline = ServerProcessStatus("VmRSS:");
+        var baseline = StatusKiB("VmRSS:");
         File.WriteAllText("/proc/self/clear_refs", "5");
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        if (startAt > DateTimeOffset.UtcNow) Thread.Sleep(startAt - DateTimeOffset.UtcNow);
 
-        var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
-        var times = new List<double>();
-        for (var round = 0; round < rounds; round++)
+        var before = ProcStat.Read(Environment.ProcessId);
+        var clock = Stopwatch.StartNew();
+        var counts = new int[threads];
+        var workers = Enumerable.Range(0, threads).Select(i => new Thread(() =>
         {
-            var clock = Stopwatch.StartNew();
-            Parallel.For(0, concurrency, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, _ => hash());
-            times.Add(clock.Elapsed.TotalMilliseconds);
-        }
+            while (clock.Elapsed < duration) { hash(); counts[i]++; }
+        })).ToList();
+        workers.ForEach(w => w.Start());
+        workers.ForEach(w => w.Join());
+        var wall = clock.Elapsed;
+        var used = ProcStat.Read(Environment.ProcessId) - before;
 
-        var cpuPerHash = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalMilliseconds / (rounds * concurrency);
-        var managed = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (double)(rounds * concurrency);
-        var peakDelta = ServerProcessStatus("VmHWM:") - baseline;
-        times.Sort();
+        var hashes = (double)counts.Sum();
+        var managed = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / hashes;
+        var peakPerThread = (StatusKiB("VmHWM:") - baseline) / 1024.0 / threads;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{engine} {concurrency} {times[times.Count / 2]:F3} {peakDelta / 1024.0:F2} {managed / 1048576.0:F2} {cpuPerHash:F3}"));
+            $"{engine} {threads} {hashes / wall.TotalSeconds:F3} {used.Cpu.TotalMilliseconds / hashes:F3} {used.Kernel.TotalMilliseconds / hashes:F3} " +
+            $"{used.MinorFaults / hashes:F1} {peakPerThread:F2} {managed / 1048576.0:F2}"));
         return 0;
     }
 
     public static Result Parse(string line)
     {
         var f = line.Trim().Split(' ');
-        return new Result(f[0], Int(f[1]), Dbl(f[2]), Dbl(f[3]), Dbl(f[4]), Dbl(f[5]));
+        return new Result(f[0], Int(f[1]), 1, Dbl(f[2]), Dbl(f[3]), Dbl(f[4]), Dbl(f[5]), Dbl(f[6]), Dbl(f[7]));
     }
 
-    static long ServerProcessStatus(string field)
+    static long StatusKiB(string field)
     {
         foreach (var line in File.ReadLines("/proc/self/status"))
             if (line.StartsWith(field, StringComparison.Ordinal))

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 
 namespace MiniAuth.Bench;
 
@@ -84,14 +83,7 @@ public sealed class ServerProcess : IAsyncDisposable
     };
 
     // User plus system CPU time of the whole process, all threads (GC included).
-    public TimeSpan CpuTime()
-    {
-        var stat = File.ReadAllText($"/proc/{Pid}/stat");
-        // The command name may hold spaces; the fields after its closing parenthesis do not.
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-        return TimeSpan.FromSeconds((double)ticks / ClockTicksPerSecond);
-    }
+    public TimeSpan CpuTime() => ProcStat.Read(Pid).Cpu;
 
     public long ResidentBytes() => StatusKiB("VmRSS:") * 1024;
 
@@ -130,11 +122,6 @@ public sealed class ServerProcess : IAsyncDisposable
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
-
-    static readonly long ClockTicksPerSecond = SysConf(2 /* _SC_CLK_TCK */) is > 0 and var t ? t : 100;
-
-    [DllImport("libc", EntryPoint = "sysconf")]
-    static extern long SysConf(int name);
 
     public async ValueTask DisposeAsync()
     {
