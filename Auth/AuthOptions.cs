@@ -34,6 +34,11 @@ public sealed class TokenOptions
     // The longest any token lives: how long a retired signing key must keep verifying.
     public TimeSpan LongestTokenLifetime =>
         (AccessTokenLifetime > RefreshTokenLifetime ? AccessTokenLifetime : RefreshTokenLifetime) + ClockSkew;
+
+    // How long an ended (revoked or expired) session is kept: while its access tokens may still
+    // be presented, so that their 401 can say why the session ended. Then it is swept (LiteDB)
+    // or expires (Redis TTL).
+    public TimeSpan EndedSessionKeep => AccessTokenLifetime + ClockSkew;
 }
 
 public sealed class RefreshCookieOptions

@@ -20,10 +20,7 @@ internal sealed partial class SessionSweeper(ISessionStore sessions, ILoginFailu
         try
         {
             var now = time.GetUtcNow();
-            // An ended session (revoked or expired) is kept while its access tokens may still be
-            // presented, so their 401 can say why the session ended.
-            var lastAccessTokenDied = now - tokens.Value.AccessTokenLifetime;
-            var deleted = await sessions.DeleteEndedAsync(lastAccessTokenDied, ct);
+            var deleted = await sessions.DeleteEndedAsync(now - tokens.Value.EndedSessionKeep, ct);
             if (deleted > 0) LogSwept(deleted);
             // Failed-login counts whose window has passed count for nothing any more.
             var failures = await loginFailures.DeleteExpiredAsync(now, ct);

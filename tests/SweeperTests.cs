@@ -45,6 +45,27 @@ public class SweeperTests
     }
 
     [Fact]
+    public async Task WithClockSkewARevokedSessionIsKeptAsLongAsItsAccessTokensAreStillAccepted()
+    {
+        var skew = TimeSpan.FromMinutes(2);
+        await using var app = new MiniAuthApp(settings: new Dictionary<string, string?> { ["MiniAuth:ClockSkew"] = skew.ToString() });
+        var client = app.NewClient();
+        var login = await client.SignUpAndLoginAsync();
+        await client.SendWithBearerAsync(HttpMethod.Post, "/auth/logout", login.AccessToken);
+        var sweeper = Sweeper(app);
+
+        // Past exp, but within the skew the token is still taken for alive: its 401 says why.
+        app.Time.Advance(app.AccessTokenLifetime + skew - TimeSpan.FromSeconds(1));
+        await sweeper.SweepOnceAsync(default);
+        Assert.Equal(1, await CountSessionsAsync(app));
+        Assert.Contains("logout", (await (await client.FetchProfileAsync(login.AccessToken)).JsonAsync()).GetProperty("detail").GetString());
+
+        app.Time.Advance(TimeSpan.FromSeconds(2));
+        await sweeper.SweepOnceAsync(default);
+        Assert.Equal(0, await CountSessionsAsync(app));
+    }
+
+    [Fact]
     public async Task TheRunningSweeperEmptiesExpiredSessionsEveryInterval()
     {
         await using var app = new MiniAuthApp(settings: new Dictionary<string, string?> { ["MiniAuth:Sweeper:Interval"] = "00:10:00" });

@@ -15,10 +15,8 @@ namespace MiniAuth.Storage.Redis;
 // primary with replicas and Sentinel), not Redis Cluster.
 public sealed class RedisSessionStore(RedisConnection redis, TimeProvider time, IOptions<TokenOptions> tokens) : ISessionStore
 {
-    // An ended session (revoked or expired) is kept while its access tokens may still be
-    // presented, so their 401 can say why it ended (as the sweeper does for LiteDB); at least a
-    // minute against clock drift.
-    readonly TimeSpan _keepRevoked = Max(tokens.Value.AccessTokenLifetime + tokens.Value.ClockSkew, TimeSpan.FromMinutes(1));
+    // TokenOptions.EndedSessionKeep, and at least a minute against clock drift between instances.
+    readonly TimeSpan _keepRevoked = Max(tokens.Value.EndedSessionKeep, TimeSpan.FromMinutes(1));
 
     string SessionKeyPrefix => redis.KeyPrefix + "session:";
     string UserIndexPrefix => redis.KeyPrefix + "user-sessions:";
