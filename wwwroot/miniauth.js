@@ -277,13 +277,18 @@ export class MiniAuth extends EventTarget {
   // page) would otherwise match every other opaque one.
   static #isWebOrigin(origin) { return /^https?:\/\//.test(origin); }
 
-  // The request's origin, resolved as fetch() resolves it (against the page's URL). A
+  // The request's origin, resolved as fetch() resolves it (against the document's base URL). A
   // different scheme, host or port is a different origin, so http: never gets the token of
   // an https: origin. A URL that does not parse gets no token (and fetch() rejects it).
   #trusts(input) {
     try {
-      const url = input instanceof Request ? input.url : input instanceof URL ? input.href : String(input);
-      return this.#trustedOrigins.has(new URL(url, location.href).origin);
+      // Fail closed on anything but a string, a URL or this realm's Request (another frame's
+      // Request is not instanceof ours), and resolve as fetch() does: against the document's
+      // base URL, which a <base> element can move to another origin.
+      const url = input instanceof Request ? input.url : input instanceof URL ? input.href
+        : typeof input === "string" ? input : null;
+      if (url === null) return false;
+      return this.#trustedOrigins.has(new URL(url, globalThis.document?.baseURI ?? location.href).origin);
     } catch {
       return false;
     }

@@ -174,6 +174,31 @@ public class TrustedOriginsTests(ITestOutputHelper output)
     }
 
     [BrowserFact]
+    public async Task ABaseElementOrAnotherFramesRequestCannotCarryTheBearerToAnotherOrigin()
+    {
+        await using var front = await Site.StartAsync();
+        await using var elsewhere = await Site.StartAsync();
+        var (browser, page) = await SignedInAsync(output, front);
+        await using var _ = browser;
+
+        // Injected markup alone can add a <base>; another frame's Request is not instanceof ours.
+        await page.EvaluateAsync("""
+            async ([elsewhere]) => {
+              const frame = document.createElement("iframe");
+              document.body.append(frame);
+              await auth.authFetch(new frame.contentWindow.Request(elsewhere + "/request-from-a-frame"));
+              const base = document.createElement("base");
+              base.href = elsewhere + "/";
+              document.head.prepend(base);
+              await auth.authFetch("/relative-to-a-base");
+            }
+            """, new[] { elsewhere.Origin });
+
+        Assert.Null(Assert.Single(elsewhere.AuthorizationsSeenAt("/request-from-a-frame")));
+        Assert.Null(Assert.Single(elsewhere.AuthorizationsSeenAt("/relative-to-a-base")));
+    }
+
+    [BrowserFact]
     public async Task AnotherOriginsUnauthorizedAnswerNeitherRefreshesNorSignsOut()
     {
         await using var front = await Site.StartAsync();
