@@ -25,10 +25,12 @@ public static class AdminCommands
                                    End every session of a user at once (forced by admin).
           rotate-signing-key       Add a new ES256 key. A service publishes it at its next
                                    key reload (at start, or within ReloadInterval); it
-                                   signs from MiniAuth:SigningKeys:ReloadInterval after
-                                   now on (the time is printed), an older key until
+                                   signs from twice MiniAuth:SigningKeys:ReloadInterval
+                                   after now on (the time is printed), an older key until
                                    then. Older keys keep verifying until their tokens
-                                   have expired.
+                                   have expired. With the LiteDB store, restart the
+                                   service within that time, or the key signs from the
+                                   start without having been published first.
 
         Stop the service first when it uses the LiteDB store: one process holds the file.
         """;

@@ -94,8 +94,9 @@ public static class AuthApi
     //   still current at (c), after (b), so a change that drops it ends this session too;
     // - any other hash, or no account: a change landed after the verify, its (2) may have run
     //   before (b), so the login ends its session itself and answers as for a wrong password.
-    // Each step is one store call that returns before the next starts, on every backend (LiteDB,
-    // PostgreSQL, Redis), so "before" is real time and no lock has to span the steps.
+    // Each step is one store call that returns before the next starts (LiteDB, PostgreSQL, Redis),
+    // so "before" is real time and no lock has to span the steps, as long as the store is
+    // linearizable: no reads from a lagging standby, no failover that loses the revoke-all.
     static async Task<bool> PasswordStillCurrentAsync(IUserStore users, PasswordHasher hasher, string userId,
         string verifiedHash, string password, CancellationToken ct)
     {

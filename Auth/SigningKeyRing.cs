@@ -27,8 +27,9 @@ public sealed record RotatedSigningKey(string KeyId, DateTimeOffset SignsFrom);
 // in the JWKS; one signs. Several instances share one store, so the ring re-reads it every
 // ReloadInterval and at once (at most once a second) when a token names a kid it does not know.
 //
-// Publish before sign: a new key signs only from ReloadInterval after its CreatedAt, when every
-// instance has re-read the store and knows it; until then the key before it keeps signing. The
+// Publish before sign: a new key signs only from PublishLead (two ReloadIntervals) after its
+// CreatedAt, when every instance has re-read the store and knows it; until then the key before
+// it keeps signing. The
 // choice is made at each signing from the clock, so every instance switches at the same moment
 // without waiting for a reload, and the old key's retirement is that moment, computed alike
 // everywhere. The oldest unretired key signs while no newer one may: the first key of an empty
@@ -47,8 +48,10 @@ public sealed class SigningKeyRing(ISigningKeyStore store, TimeProvider time, IO
         IReadOnlyDictionary<string, LiveKey> Live, IReadOnlyCollection<ECDsaSecurityKey> Published);
 
     readonly SemaphoreSlim _reload = new(1, 1);
+    readonly Lock _learning = new();
     KeySet? _keys;
     DateTimeOffset? _lastUnknownKidReload;
+    Task? _unknownKidReload;
 
     KeySet Keys => _keys ?? throw new InvalidOperationException("The signing keys have not been loaded.");
 
@@ -75,9 +78,9 @@ public sealed class SigningKeyRing(ISigningKeyStore store, TimeProvider time, IO
     // Creates the first key on first start, records the retirement of keys a newer one has taken
     // over from, and forgets keys whose last token has expired.
     // Instances starting together on an empty store may each create a first key. Each such key is
-    // then simply a rotation: the oldest signs at once, the newest takes over ReloadInterval after
+    // then simply a rotation: the oldest signs at once, the newest takes over PublishLead after
     // its creation and the others are retired then but still verify; so all instances settle on
-    // one signing key, the newest, within ReloadInterval. (An instance that has not seen the oldest
+    // one signing key, the newest, within PublishLead. (An instance that has not seen the oldest
     // yet signs with its own meanwhile; the others learn that kid by an unknown-kid reload.)
     public async Task LoadAsync(CancellationToken ct)
     {
@@ -109,7 +112,7 @@ public sealed class SigningKeyRing(ISigningKeyStore store, TimeProvider time, IO
         finally { _reload.Release(); }
     }
 
-    // Adds a key that is published at once and signs from ReloadInterval later on, when every
+    // Adds a key that is published at once and signs from PublishLead later on, when every
     // instance has loaded it; the current key signs until then and verifies until its tokens
     // have expired.
     public async Task<RotatedSigningKey> RotateAsync(CancellationToken ct)
@@ -128,13 +131,25 @@ public sealed class SigningKeyRing(ISigningKeyStore store, TimeProvider time, IO
 
     // A token names a kid this instance has not loaded: another instance may have just created
     // it. True when the kid is known after at most one throttled reload.
+    // Callers that arrive while such a reload is running wait for it rather than fail: the first
+    // tokens of a new key come in a burst, and that reload may be the one that brings the key.
     public async Task<bool> LearnAsync(string? kid, CancellationToken ct)
     {
         if (kid is null || Knows(kid)) return kid is not null;
-        var now = time.GetUtcNow();
-        if (now - _lastUnknownKidReload < UnknownKidReloadThrottle) return false;
-        _lastUnknownKidReload = now;
-        await LoadAsync(ct);
+        Task reload;
+        lock (_learning)
+        {
+            var now = time.GetUtcNow();
+            if (_unknownKidReload is { IsCompleted: false } running) reload = running;
+            else if (now - _lastUnknownKidReload < UnknownKidReloadThrottle) return false;
+            else
+            {
+                _lastUnknownKidReload = now;
+                // Shared by every waiter, so no single caller's cancellation stops it.
+                reload = _unknownKidReload = LoadAsync(CancellationToken.None);
+            }
+        }
+        await reload.WaitAsync(ct);
         return Knows(kid);
     }
 
@@ -154,13 +169,16 @@ public sealed class SigningKeyRing(ISigningKeyStore store, TimeProvider time, IO
         catch (Exception e) when (e is ArgumentException or SecurityTokenMalformedException or FormatException) { return null; }
     }
 
-    // Every instance re-reads the store within ReloadInterval, so by then all of them know the key.
-    DateTimeOffset SignsFrom(SigningKeyRecord key) => key.CreatedAt + keyOptions.Value.ReloadInterval;
+    // Every instance re-reads the store once per ReloadInterval; a second interval covers a tick
+    // that lands just after the switch and one failed reload, so all of them know the key by then.
+    DateTimeOffset SignsFrom(SigningKeyRecord key) => key.CreatedAt + PublishLead;
+
+    public TimeSpan PublishLead => 2 * keyOptions.Value.ReloadInterval;
 
     async Task<List<SigningKeyRecord>> ListLiveAsync(DateTimeOffset now, CancellationToken ct)
     {
-        // A lagging instance (its reloads failing) may sign with a just-retired key for up to
-        // ReloadInterval more.
+        // An instance whose reloads fail keeps signing with a retired key until one succeeds: one
+        // more ReloadInterval is its margin (one lagging longer can outlive the key's verification).
         var keep = options.Value.LongestTokenLifetime + keyOptions.Value.ReloadInterval;
         var records = new List<SigningKeyRecord>();
         foreach (var record in await store.ListAsync(ct))

@@ -114,6 +114,9 @@ public class BoardSampleTests
         await using var boardApp = new BoardApp(miniAuth);
         var board = boardApp.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await CallBoardAsync(board, before.AccessToken)).StatusCode);
+        var meanwhile = await client.SignUpAndLoginAsync(delivery: "body");
+        Assert.Equal(HttpHelpers.Header(before.AccessToken).GetProperty("kid").GetString(),
+            HttpHelpers.Header(meanwhile.AccessToken).GetProperty("kid").GetString());
 
         // The new key was published before it signed: no refetch, no refused call.
         miniAuth.Time.Advance(rotated.SignsFrom - miniAuth.Time.GetUtcNow());

@@ -125,7 +125,7 @@ public class ScaleOutTests
         a.Time.Advance(TimeSpan.FromSeconds(1));
 
         var rotated = await a.Get<SigningKeyRing>().RotateAsync(CancellationToken.None);
-        Assert.Equal(a.Time.GetUtcNow() + reload, rotated.SignsFrom);
+        Assert.Equal(a.Time.GetUtcNow() + 2 * reload, rotated.SignsFrom);
         Assert.Contains(rotated.KeyId, await JwksKidsAsync(clientA));
         Assert.DoesNotContain(rotated.KeyId, await JwksKidsAsync(clientB));
 
@@ -137,7 +137,7 @@ public class ScaleOutTests
 
         // Both switch at the same moment, and B already knows the kid of A's first tokens: B
         // reloads on an unknown kid only (see the next test), and this one is not.
-        a.Time.Advance(TimeSpan.FromSeconds(1));
+        a.Time.Advance(rotated.SignsFrom - a.Time.GetUtcNow());
         Assert.True(b.Get<SigningKeyRing>().Knows(rotated.KeyId));
         var viaRefresh = await HttpHelpers.ReadLoginAsync(await clientA.RestoreWithBearerAsync(first.Refresh));
         Assert.Equal(rotated.KeyId, Kid(viaRefresh.AccessToken));
@@ -198,9 +198,9 @@ public class ScaleOutTests
         Assert.Equal(HttpStatusCode.OK, (await b.NewClient().FetchProfileAsync(onA.AccessToken)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await a.NewClient().FetchProfileAsync(onB.AccessToken)).StatusCode);
 
-        // And from ReloadInterval on they sign with the same one, the only key not retired once
+        // And from PublishLead on they sign with the same one, the only key not retired once
         // their reload has recorded it.
-        a.Time.Advance(a.Get<IOptions<SigningKeyOptions>>().Value.ReloadInterval);
+        a.Time.Advance(a.Get<SigningKeyRing>().PublishLead);
         var ringA = a.Get<SigningKeyRing>();
         var ringB = b.Get<SigningKeyRing>();
         var keys = a.Get<ISigningKeyStore>();

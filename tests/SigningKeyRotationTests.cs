@@ -5,7 +5,8 @@ using MiniAuth.Storage;
 namespace MiniAuth.Tests;
 
 // Publish before sign, on one instance: a rotated key is published at once, signs from
-// ReloadInterval later on without any store change, and the old key verifies its last tokens.
+// PublishLead (two reload intervals) later on without any store change, and the old key
+// verifies its last tokens.
 public class SigningKeyRotationTests
 {
     static string Kid(string token) => HttpHelpers.Header(token).GetProperty("kid").GetString()!;
@@ -68,7 +69,7 @@ public class SigningKeyRotationTests
     }
 
     [Fact]
-    public async Task TwoQuickRotationsEachSignAfterTheReloadIntervalInTheirOrder()
+    public async Task TwoQuickRotationsEachSignAfterThePublishLeadInTheirOrder()
     {
         await using var app = new MiniAuthApp();
         var client = app.NewClient();
