@@ -245,11 +245,15 @@ public static class BenchRun
                 var startAt = DateTimeOffset.UtcNow.AddSeconds(3).ToUnixTimeMilliseconds();
                 var probes = Enumerable.Range(0, processes).Select(_ => Task.Run(() => Probe(engine, threads, startAt))).ToArray();
                 var result = HashProbe.Result.Together(await Task.WhenAll(probes));
+                // Processes that hashed apart would look faster together than they are.
+                if (result.Overlap < 0.95)
+                    throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                        $"The {processes} {engine} probe processes hashed at the same time for only {result.Overlap:P0} of the run; run again on a quieter machine."));
                 results.Add(result);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"  {engine}, {threads} thread(s) in each of {processes} process(es): {result.HashesPerSecond:F1} hashes/s, {result.CpuMsPerHash:F1} ms CPU " +
                     $"per hash ({result.KernelMsPerHash:F1} in the kernel, {result.FaultsPerHash:F0} page faults), {result.BusyCores:F2} cores busy, " +
-                    $"peak +{result.PeakMiBPerHash:F1} MiB and {result.ManagedMiBPerHash:F1} MiB managed per hash"));
+                    $"peak +{result.PeakMiBPerHash:F1} MiB and {result.ManagedMiBPerHash:F1} MiB managed per hash, all hashing together {result.Overlap:P0} of the time"));
             }
         }
         return results;

@@ -75,8 +75,9 @@ public sealed class Report(BenchOptions options, IReadOnlyList<ScenarioResult> r
             Target(md, $"peak MiB, {burst.Scenario}", burst.PeakMiB, "≤ 250", burst.PeakMiB <= 250, "F0");
         if (Find("login") is { } loginCpu && Hash(LoginEngine, 1) is { } oneHash)
         {
+            // Not a target: it tells whether a login's CPU is the hash or the rest.
             var share = oneHash.CpuMsPerHash * 1000 / loginCpu.CpuMicrosPerRequest;
-            Target(md, "one hash's CPU time ÷ login server CPU per request (the same bound, by CPU: how much of a login is the hash)", share, "≥ 0.90", share >= 0.9);
+            md.AppendLine(string.Create(Inv, $"| how much of a login's server CPU is the hash: one hash's CPU time ÷ login CPU per request (a diagnostic) | {share:F2} | — | — |"));
         }
         foreach (var when in new[] { "MiniAuth just started", "MiniAuth after set-up" })
         {
@@ -106,8 +107,9 @@ public sealed class Report(BenchOptions options, IReadOnlyList<ScenarioResult> r
                     ($"{cores} processes at once", Hash(LoginEngine, 1, cores)) })
                 {
                     if (probe is null) continue;
+                    var together = probe.Processes > 1 ? string.Create(Inv, $" (all hashing {probe.Overlap:P0} of the time)") : "";
                     md.AppendLine(string.Create(Inv,
-                        $"| {LoginEngine} alone, {label} | {probe.HashesPerSecond:F0} | {probe.HashesPerSecond / hashBound:F2} | {probe.BusyCores:F2} | {probe.CpuMsPerHash:F1} | {probe.KernelMsPerHash:F1} |"));
+                        $"| {LoginEngine} alone, {label}{together} | {probe.HashesPerSecond:F0} | {probe.HashesPerSecond / hashBound:F2} | {probe.BusyCores:F2} | {probe.CpuMsPerHash:F1} | {probe.KernelMsPerHash:F1} |"));
                 }
                 if (Find("login") is { } logins)
                     md.AppendLine(string.Create(Inv,
