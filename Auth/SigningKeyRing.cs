@@ -29,10 +29,9 @@ public sealed record RotatedSigningKey(string KeyId, DateTimeOffset SignsFrom);
 //
 // Publish before sign: a new key signs only from PublishLead (two ReloadIntervals) after its
 // CreatedAt, when every instance has re-read the store and knows it; until then the key before
-// it keeps signing. The
-// choice is made at each signing from the clock, so every instance switches at the same moment
-// without waiting for a reload, and the old key's retirement is that moment, computed alike
-// everywhere. The oldest unretired key signs while no newer one may: the first key of an empty
+// it keeps signing. The choice is made at each signing from the clock, so every instance
+// switches at the same moment without waiting for a reload, and the old key's retirement is
+// that moment, computed alike everywhere. The oldest unretired key signs while no newer one may: the first key of an empty
 // store, which signs at once (nobody can have seen an older key).
 public sealed class SigningKeyRing(ISigningKeyStore store, TimeProvider time, IOptions<TokenOptions> options,
     IOptions<SigningKeyOptions> keyOptions)
