@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using MiniAuth.Storage;
@@ -25,36 +26,19 @@ public class SweeperTests
         Assert.Equal(0, await CountSessionsAsync(app));
     }
 
-    [Fact]
-    public async Task ARevokedSessionIsKeptToTellWhyUntilItsAccessTokensHaveExpired()
+    // Within the clock skew a token is still taken for alive past its exp, so its 401 can say why.
+    [Theory]
+    [InlineData("00:00:00")]
+    [InlineData("00:02:00")]
+    public async Task ARevokedSessionIsKeptToTellWhyAsLongAsItsAccessTokensAreStillAccepted(string clockSkew)
     {
-        await using var app = new MiniAuthApp();
+        var skew = TimeSpan.Parse(clockSkew, CultureInfo.InvariantCulture);
+        await using var app = new MiniAuthApp(settings: new Dictionary<string, string?> { ["MiniAuth:ClockSkew"] = clockSkew });
         var client = app.NewClient();
         var login = await client.SignUpAndLoginAsync();
         await client.SendWithBearerAsync(HttpMethod.Post, "/auth/logout", login.AccessToken);
         var sweeper = Sweeper(app);
 
-        app.Time.Advance(app.AccessTokenLifetime - TimeSpan.FromSeconds(1));
-        await sweeper.SweepOnceAsync(default);
-        Assert.Equal(1, await CountSessionsAsync(app));
-        Assert.Contains("logout", (await (await client.FetchProfileAsync(login.AccessToken)).JsonAsync()).GetProperty("detail").GetString());
-
-        app.Time.Advance(TimeSpan.FromSeconds(2));
-        await sweeper.SweepOnceAsync(default);
-        Assert.Equal(0, await CountSessionsAsync(app));
-    }
-
-    [Fact]
-    public async Task WithClockSkewARevokedSessionIsKeptAsLongAsItsAccessTokensAreStillAccepted()
-    {
-        var skew = TimeSpan.FromMinutes(2);
-        await using var app = new MiniAuthApp(settings: new Dictionary<string, string?> { ["MiniAuth:ClockSkew"] = skew.ToString() });
-        var client = app.NewClient();
-        var login = await client.SignUpAndLoginAsync();
-        await client.SendWithBearerAsync(HttpMethod.Post, "/auth/logout", login.AccessToken);
-        var sweeper = Sweeper(app);
-
-        // Past exp, but within the skew the token is still taken for alive: its 401 says why.
         app.Time.Advance(app.AccessTokenLifetime + skew - TimeSpan.FromSeconds(1));
         await sweeper.SweepOnceAsync(default);
         Assert.Equal(1, await CountSessionsAsync(app));
