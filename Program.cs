@@ -1,22 +1,30 @@
-using MiniAuth.Auth;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using MiniAuth.Auth.Admin;
+using MiniAuth.Auth.Api;
+using MiniAuth.Auth.Audit;
+using MiniAuth.Auth.Bearer;
+using MiniAuth.Auth.Browser;
+using MiniAuth.Auth.Defences;
+using MiniAuth.Auth.Passwords;
+using MiniAuth.Auth.Sessions;
+using MiniAuth.Auth.SignIn;
+using MiniAuth.Auth.Tokens;
 using MiniAuth.Storage;
-using MiniAuth.Storage.LiteDb;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.Services.AddMiniAuth();
-builder.Services.AddAccountDefences();
-builder.Services.AddValidatedOptions<SweeperOptions>(SweeperOptions.Section);
-builder.Services.AddLiteDbStorage();
-builder.Services.AddStorageBackends();
-builder.Services.AddHostedService<SessionSweeper>();
-builder.Services.AddStorageHealthChecks();
-builder.Services.AddMiniAuthProblemDetails();
-builder.Services.ConfigureHttpJsonOptions(json =>
-    json.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter(
-        System.Text.Json.JsonNamingPolicy.CamelCase, allowIntegerValues: false)));
-builder.Services.AddOpenApi();
-builder.Services.AddMiniAuthCors();
+builder.Services.TryAddSingleton(TimeProvider.System);
+builder.Services.AddStorage();
+builder.Services.AddTokens();
+builder.Services.AddSessions();
+builder.Services.AddPasswords();
+builder.Services.AddSignIn();
+builder.Services.AddDefences();
+builder.Services.AddAuditTrail();
+builder.Services.AddBearerAuthentication();
+builder.Services.AddAdmin();
+builder.Services.AddBrowserAccess();
+builder.Services.AddMiniAuthApi();
 
 if (AdminCommands.Requested(args))
 {
@@ -42,7 +50,7 @@ app.MapProfileApi();
 app.MapSessionsApi();
 app.MapAdminApi();
 app.MapWellKnownApi();
-app.MapStorageHealth();
+app.MapHealthApi();
 
 app.Run();
 

@@ -1,11 +1,8 @@
-using Microsoft.Extensions.Options;
-using MiniAuth.Auth;
-
 namespace MiniAuth.Storage;
 
 // Frees dead sessions the way Redis TTL would. Expiry is enforced on read; this only frees space.
 internal sealed partial class SessionSweeper(ISessionStore sessions, ILoginFailureStore loginFailures, TimeProvider time,
-    IOptions<SweeperOptions> options, IOptions<TokenOptions> tokens, ILogger<SessionSweeper> logger) : BackgroundService
+    IOptions<SweeperOptions> options, IOptions<SessionRetentionOptions> retention, ILogger<SessionSweeper> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -20,7 +17,7 @@ internal sealed partial class SessionSweeper(ISessionStore sessions, ILoginFailu
         try
         {
             var now = time.GetUtcNow();
-            var deleted = await sessions.DeleteEndedAsync(now - tokens.Value.EndedSessionKeep, ct);
+            var deleted = await sessions.DeleteEndedAsync(now - retention.Value.EndedSessionKeep, ct);
             if (deleted > 0) LogSwept(deleted);
             // Failed-login counts whose window has passed count for nothing any more.
             var failures = await loginFailures.DeleteExpiredAsync(now, ct);

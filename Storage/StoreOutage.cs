@@ -1,22 +1,12 @@
-using Microsoft.AspNetCore.Diagnostics;
-using MiniAuth.Auth;
 using Npgsql;
 using StackExchange.Redis;
 
 namespace MiniAuth.Storage;
 
-// A store server that does not answer is the service's trouble, not a bug: 503 with
-// Retry-After, so clients retry later instead of reporting a crash.
-public sealed partial class StoreOutage(ILogger<StoreOutage> logger) : IExceptionHandler
+// Which failures mean "a store server does not answer" (the service's trouble, not a bug, and
+// worth a retry), as opposed to a store's answer to a query.
+public static class StoreOutage
 {
-    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
-    {
-        if (!IsOutage(exception)) return false;
-        LogStoreOutage(http.Request.Path, exception);
-        await Problems.StoreUnavailable(http).ExecuteAsync(http);
-        return true;
-    }
-
     // Connection-level failures only: a PostgresException is the server's answer to a query.
     public static bool IsOutage(Exception exception) => exception switch
     {
@@ -25,7 +15,4 @@ public sealed partial class StoreOutage(ILogger<StoreOutage> logger) : IExceptio
         NpgsqlException or StorageUnavailableException => true,
         _ => exception.InnerException is { } inner && IsOutage(inner),
     };
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "A store server did not answer during {Path}")]
-    partial void LogStoreOutage(PathString path, Exception exception);
 }

@@ -45,8 +45,6 @@ public interface ISigningKeyStore
 public interface ILoginFailureStore
 {
     Task<LoginFailures> RecordFailureAsync(string key, DateTimeOffset now, TimeSpan window, CancellationToken ct);
-    // Null when the key has no failures in a window that is still open.
-    Task<LoginFailures?> FindAsync(string key, DateTimeOffset now, CancellationToken ct);
     Task ClearAsync(string key, CancellationToken ct);
     Task<int> DeleteExpiredAsync(DateTimeOffset now, CancellationToken ct);
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using MiniAuth.Auth;
+using MiniAuth.Auth.Passwords;
 
 namespace MiniAuth.Bench;
 

@@ -81,7 +81,7 @@ public class BoardSampleTests
         var board = boardApp.CreateClient();
         Assert.Equal(HttpStatusCode.OK, (await CallBoardAsync(board, before.AccessToken)).StatusCode);
 
-        var rotated = await miniAuth.Get<MiniAuth.Auth.SigningKeyRing>().RotateAsync(CancellationToken.None);
+        var rotated = await miniAuth.Get<MiniAuth.Auth.Tokens.SigningKeyRing>().RotateAsync(CancellationToken.None);
         // Until the new key signs, tokens issued now pass at the first call: the old key signs them.
         var meanwhile = await client.SignUpAndLoginAsync(delivery: "body");
         Assert.Equal(HttpHelpers.Header(before.AccessToken).GetProperty("kid").GetString(),
@@ -108,7 +108,7 @@ public class BoardSampleTests
         await using var miniAuth = new MiniAuthApp();
         var client = miniAuth.NewClient();
         var before = await client.SignUpAndLoginAsync(delivery: "body");
-        var rotated = await miniAuth.Get<MiniAuth.Auth.SigningKeyRing>().RotateAsync(CancellationToken.None);
+        var rotated = await miniAuth.Get<MiniAuth.Auth.Tokens.SigningKeyRing>().RotateAsync(CancellationToken.None);
 
         // Board starts (and reads the JWKS) while the old key still signs.
         await using var boardApp = new BoardApp(miniAuth);

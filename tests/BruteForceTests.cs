@@ -225,7 +225,7 @@ public class BruteForceTests(ITestOutputHelper output)
     public void APerIpWindowReportsIdleOnceItHasPassedSoItsPartitionCanBeDropped()
     {
         var time = new FakeTimeProvider(MiniAuthApp.Epoch);
-        using var limiter = new MiniAuth.Auth.ClockedWindowLimiter(2, TimeSpan.FromMinutes(1), time);
+        using var limiter = new MiniAuth.Auth.Defences.ClockedWindowLimiter(2, TimeSpan.FromMinutes(1), time);
 
         Assert.True(limiter.AttemptAcquire().IsAcquired);
         Assert.True(limiter.AttemptAcquire().IsAcquired);

@@ -2,6 +2,8 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using MiniAuth.Auth.Passwords;
+using MiniAuth.Auth.Tokens;
 using MiniAuth.Auth;
 using MiniAuth.Storage;
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using MiniAuth.Auth.Tokens;
 using MiniAuth.Auth;
 
 namespace MiniAuth.Tests;

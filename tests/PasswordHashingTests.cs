@@ -1,6 +1,7 @@
 using System.Text;
 using Isopoh.Cryptography.Argon2;
 using Microsoft.Extensions.Options;
+using MiniAuth.Auth.Passwords;
 using MiniAuth.Auth;
 using MiniAuth.Storage;
 

@@ -3,9 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using MiniAuth.Auth.Tokens;
 using MiniAuth.Auth;
-using MiniAuth.Storage;
 using MiniAuth.Storage.LiteDb;
+using MiniAuth.Storage;
 
 namespace MiniAuth.Tests;
 
@@ -190,7 +191,8 @@ public class ScaleOutTests
         var (a, b) = TwoInstances(store);
         await using var _ = a; await using var __ = b;
         await Task.WhenAll(Task.Run(() => a.Server), Task.Run(() => b.Server));
-        Assert.Equal(1L, Convert.ToInt64(await TestServers.ScalarAsync($"SELECT count(*) FROM {store.Schema}.miniauth_schema")));
+        // Each migration step ran once, though both instances raced to apply them.
+        Assert.Equal("1,2", await TestServers.ScalarAsync($"SELECT string_agg(version::text, ',' ORDER BY version) FROM {store.Schema}.miniauth_schema"));
 
         // Whatever each one signs with, the other verifies it.
         var onA = await a.NewClient().SignUpAndLoginAsync(delivery: "body");
@@ -223,7 +225,7 @@ public class ScaleOutTests
         await a.Get<ILoginFailureStore>().RecordFailureAsync("account:x", now, window, CancellationToken.None);
         await a.Get<ILoginFailureStore>().RecordFailureAsync("account:x", now, window, CancellationToken.None);
 
-        Assert.Equal(new LoginFailures(2, now + window), await b.Get<ILoginFailureStore>().FindAsync("account:x", now, CancellationToken.None));
+        // The third failure, counted on B, follows A's two.
         Assert.Equal(3, (await b.Get<ILoginFailureStore>().RecordFailureAsync("account:x", now, window, CancellationToken.None)).Count);
     }
 
@@ -312,8 +314,7 @@ public class ScaleOutTests
             .AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(settings).Build())
             .AddSingleton(TimeProvider.System)
             .AddLogging();
-        services.AddLiteDbStorage();
-        services.AddStorageBackends();
+        services.AddStorage();
         await using var provider = services.BuildServiceProvider();
         return await Record.ExceptionAsync(async () =>
         {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using MiniAuth.Auth.Tokens;
 using MiniAuth.Auth;
 using MiniAuth.Storage;
 

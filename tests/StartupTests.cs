@@ -1,8 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using MiniAuth.Auth.Tokens;
 using MiniAuth.Auth;
-using MiniAuth.Storage;
 using MiniAuth.Storage.LiteDb;
+using MiniAuth.Storage;
 
 namespace MiniAuth.Tests;
 

@@ -169,7 +169,7 @@ public class TokenTests
         var client = app.NewClient();
         var login = await client.SignUpAndLoginAsync();
 
-        var resigned = Sign(login.AccessToken, app.Get<MiniAuth.Auth.SigningKeyRing>().SigningCredentials);
+        var resigned = Sign(login.AccessToken, app.Get<MiniAuth.Auth.Tokens.SigningKeyRing>().SigningCredentials);
 
         Assert.NotEqual(login.AccessToken, resigned);
         Assert.Equal(HttpStatusCode.OK, (await client.FetchProfileAsync(resigned)).StatusCode);

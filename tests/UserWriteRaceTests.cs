@@ -1,8 +1,9 @@
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using MiniAuth.Auth.Passwords;
 using MiniAuth.Auth;
-using MiniAuth.Storage;
 using MiniAuth.Storage.LiteDb;
+using MiniAuth.Storage;
 
 namespace MiniAuth.Tests;
 

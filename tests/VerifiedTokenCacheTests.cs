@@ -1,3 +1,5 @@
+using MiniAuth.Auth.Bearer;
+using MiniAuth.Auth.Tokens;
 using MiniAuth.Auth;
 using MiniAuth.Storage;
 

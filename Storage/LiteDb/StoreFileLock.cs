@@ -25,10 +25,3 @@ public sealed class StoreFileLock : IDisposable
 
     public void Dispose() => _lock.Dispose();
 }
-
-public sealed class StoreLockedException(string databasePath, Exception inner) : IOException(
-    $"The store file {databasePath} is in use by another MiniAuth process (a running service or admin command). " +
-    "LiteDB keeps one process per file: stop that process first.", inner)
-{
-    public string DatabasePath { get; } = databasePath;
-}

@@ -32,15 +32,6 @@ public sealed class RedisLoginFailureStore(RedisConnection redis) : ILoginFailur
         return new LoginFailures((int)result[0], FromTicks((string)result[1]!));
     }
 
-    public async Task<LoginFailures?> FindAsync(string key, DateTimeOffset now, CancellationToken ct)
-    {
-        var db = await redis.DatabaseAsync(ct);
-        var values = await db.HashGetAsync(Key(key), ["Count", "WindowEndsAt"]);
-        if (values[0].IsNull || values[1].IsNull) return null;
-        var endsAt = FromTicks((string)values[1]!);
-        return endsAt <= now ? null : new LoginFailures((int)values[0], endsAt);
-    }
-
     public async Task ClearAsync(string key, CancellationToken ct)
     {
         var db = await redis.DatabaseAsync(ct);

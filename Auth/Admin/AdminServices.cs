@@ -1,0 +1,16 @@
+namespace MiniAuth.Auth.Admin;
+
+public static class AdminServices
+{
+    // The configured admin account (seeded before the first request) and the admin policy.
+    public static IServiceCollection AddAdmin(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<AdminOptions>(AdminOptions.Section);
+        services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
+        services.AddHostedService<AdminSeeder>();
+        services.AddAuthorizationBuilder().AddPolicy(AdminRole.Policy, policy => policy
+            .RequireAuthenticatedUser()
+            .RequireClaim("roles", AdminRole.Name));
+        return services;
+    }
+}

@@ -1,0 +1,113 @@
+using MiniAuth.Auth.Accounts;
+using MiniAuth.Auth.Audit;
+using MiniAuth.Auth.Bearer;
+using MiniAuth.Auth.Browser;
+using MiniAuth.Auth.Defences;
+using MiniAuth.Auth.Passwords;
+using MiniAuth.Auth.Sessions;
+using MiniAuth.Auth.SignIn;
+using MiniAuth.Storage;
+
+namespace MiniAuth.Auth.Api;
+
+public static class AuthApi
+{
+    public static RouteGroupBuilder MapAuthApi(this IEndpointRouteBuilder app)
+    {
+        var auth = app.MapGroup("/auth").WithTags("Auth").DisallowCaching();
+        auth.MapPost("/signup", Signup).WithName("signup").RequireRateLimiting(PerClientLimit.Policy);
+        auth.MapPost("/login", Login).WithName("login").RequireRateLimiting(PerClientLimit.Policy);
+        auth.MapPost("/restoreAccessToken", RestoreAccessToken).WithName("restoreAccessToken");
+        auth.MapPost("/logout", Logout).WithName("logout");
+        return auth;
+    }
+
+    static async Task<Results<Created<ProfileResponse>, ValidationProblem, ProblemHttpResult>> Signup(
+        SignupRequest request, IUserStore users, PasswordHasher hasher, PasswordPolicy policy,
+        AuditTrail audit, HttpContext http, TimeProvider time, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        InputRules.CheckEmail(request.Email, errors);
+        InputRules.CheckName(request.Name, errors);
+        policy.Check(request.Password, "password", errors);
+        if (errors.Count > 0) return Problems.Invalid(errors);
+
+        var now = time.GetUtcNow();
+        var user = UserRecord.Create(request.Email!, InputRules.NormalizeEmail(request.Email!), request.Name,
+            await hasher.HashAsync(request.Password!, ct), [], now);
+        if (!await users.TryCreateAsync(user, ct)) return Problems.EmailTaken();
+        audit.SignedUp(user.Id, ClientInfo.From(http).IpAddress);
+        return TypedResults.Created("/profile", ProfileResponse.From(user));
+    }
+
+    static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> Login(
+        LoginRequest request, PasswordSignIn signIn, RefreshCookie cookie, HttpContext http, TimeProvider time, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        InputRules.CheckPresent(request.Email, "email", errors);
+        InputRules.CheckPresent(request.Password, "password", errors);
+        if (errors.Count > 0) return Problems.Invalid(errors);
+        // No account can hold such an email (signup refuses it), and a store may refuse the bytes.
+        if (request.Email!.Any(char.IsControl)) return Problems.InvalidCredentials();
+
+        var now = time.GetUtcNow();
+        var result = await signIn.SignInAsync(InputRules.NormalizeEmail(request.Email!), request.Password!,
+            ClientInfo.From(http), ClientAddress.KeyOf(http), now, ct);
+        if (result.Verdict == SignInVerdict.Throttled) return Problems.TooManyFailedLogins(http, result.RetryAfter);
+        if (result.Tokens is not { } issued) return Problems.InvalidCredentials();
+
+        var inBody = request.RefreshTokenDelivery == RefreshTokenDelivery.Body;
+        if (!inBody) cookie.Write(http, issued.RefreshToken, issued.RefreshExpiresAt, now);
+        return TypedResults.Ok(Respond(issued, inBody));
+    }
+
+    // The refresh token comes from the cookie first, else from the Authorization header; it
+    // goes back the way it came.
+    static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> RestoreAccessToken(
+        SessionIssuer sessions, AuditTrail audit, RefreshCookie cookie, HttpContext http, TimeProvider time, CancellationToken ct)
+    {
+        var fromCookie = cookie.Read(http);
+        if (fromCookie is not null && cookie.SentByForeignPage(http)) return Problems.ForeignOrigin();
+        var refreshToken = fromCookie ?? BearerToken.From(http);
+        if (refreshToken is null) return Problems.RefreshRefused("No refresh token was sent.");
+
+        var now = time.GetUtcNow();
+        var result = await sessions.RestoreAsync(refreshToken, now, ct);
+        var ip = ClientInfo.From(http).IpAddress;
+        if (result.Tokens is not { } issued)
+        {
+            if (result.ReuseDetected) audit.RefreshReuseDetected(result.Presented!.UserId, result.Presented.SessionId, ip);
+            else audit.RefreshRefused(result.Presented?.UserId, result.Presented?.SessionId, ip, result.Failure!);
+            if (fromCookie is not null) cookie.Clear(http);
+            return Problems.RefreshRefused(result.Failure!);
+        }
+        audit.TokenRefreshed(issued.UserId, issued.SessionId, ip);
+
+        if (fromCookie is not null) cookie.Write(http, issued.RefreshToken, issued.RefreshExpiresAt, now);
+        return TypedResults.Ok(Respond(issued, refreshInBody: fromCookie is null));
+    }
+
+    // The cookie is cleared whatever happens next, so a browser is signed out even when the
+    // store cannot be reached to end the session (the 503 tells the client to try again).
+    static async Task<Results<NoContent, ProblemHttpResult>> Logout(
+        SessionIssuer sessions, AuditTrail audit, RefreshCookie cookie, HttpContext http, TimeProvider time, CancellationToken ct)
+    {
+        var fromCookie = cookie.Read(http);
+        if (fromCookie is not null && cookie.SentByForeignPage(http)) return Problems.ForeignOrigin();
+        cookie.Clear(http);
+        if ((fromCookie ?? BearerToken.From(http)) is not { } token) return TypedResults.NoContent();
+        try
+        {
+            if (await sessions.EndAsync(token, RevocationReasons.Logout, time.GetUtcNow(), ct) is { } ended)
+                audit.LoggedOut(ended.UserId, ended.SessionId, ClientInfo.From(http).IpAddress);
+        }
+        catch (Exception e) when (StoreOutage.IsOutage(e))
+        {
+            return Problems.StoreUnavailable(http);
+        }
+        return TypedResults.NoContent();
+    }
+
+    static TokenResponse Respond(IssuedTokens issued, bool refreshInBody) =>
+        new(issued.AccessToken, "Bearer", issued.AccessExpiresIn, refreshInBody ? issued.RefreshToken : null);
+}

@@ -1,0 +1,62 @@
+using System.Text.Json.Serialization;
+using MiniAuth.Storage;
+
+namespace MiniAuth.Auth.Api;
+
+// The wire shapes of the HTTP API (docs/http-api.md), every route group's in one place. Request
+// fields are nullable so a missing one reaches validation (400 with errors) instead of failing
+// deserialization. Stored records never leave the API: they are mapped here.
+
+// /auth
+public sealed record SignupRequest(string? Email, string? Password, string? Name);
+
+public enum RefreshTokenDelivery { Cookie, Body }
+
+public sealed record LoginRequest(string? Email, string? Password, RefreshTokenDelivery? RefreshTokenDelivery);
+
+public sealed record TokenResponse(
+    string AccessToken,
+    string TokenType,
+    int ExpiresIn,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RefreshToken);
+
+// /profile
+public sealed record ProfileResponse(string Id, string Email, string? Name, IReadOnlyList<string> Roles, DateTimeOffset CreatedAt)
+{
+    public static ProfileResponse From(UserRecord user) =>
+        new(user.Id, user.Email, user.Name, user.Roles, user.CreatedAt);
+}
+
+public sealed record UpdateProfileRequest(string? Name);
+
+public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
+
+// /sessions and /admin/users/{userId}/sessions
+public sealed record SessionResponse(
+    string Id, DateTimeOffset CreatedAt, DateTimeOffset LastUsedAt, DateTimeOffset ExpiresAt,
+    string? IpAddress, string? UserAgent, bool Current)
+{
+    public static SessionResponse From(SessionRecord session, string? currentSessionId) => new(
+        session.Id, session.CreatedAt, session.LastUsedAt, session.ExpiresAt,
+        session.IpAddress, session.UserAgent, session.Id == currentSessionId);
+}
+
+// /.well-known
+public sealed record JsonWebKeyResponse(
+    [property: JsonPropertyName("kty")] string Kty,
+    [property: JsonPropertyName("use")] string Use,
+    [property: JsonPropertyName("alg")] string Alg,
+    [property: JsonPropertyName("kid")] string Kid,
+    [property: JsonPropertyName("crv")] string Crv,
+    [property: JsonPropertyName("x")] string X,
+    [property: JsonPropertyName("y")] string Y);
+
+public sealed record JwksResponse([property: JsonPropertyName("keys")] IReadOnlyList<JsonWebKeyResponse> Keys);
+
+// Only what MiniAuth is: an issuer with keys. It issues no ID tokens and has no OAuth token endpoint.
+public sealed record DiscoveryResponse(
+    [property: JsonPropertyName("issuer")] string Issuer,
+    [property: JsonPropertyName("jwks_uri")] string JwksUri);
+
+// /health
+public sealed record HealthResponse(string Status, IReadOnlyDictionary<string, string> Checks);

@@ -1,0 +1,85 @@
+using System.Security.Claims;
+using Microsoft.IdentityModel.JsonWebTokens;
+using MiniAuth.Auth.Accounts;
+using MiniAuth.Auth.Audit;
+using MiniAuth.Auth.Defences;
+using MiniAuth.Auth.Passwords;
+using MiniAuth.Auth.SignIn;
+using MiniAuth.Storage;
+
+namespace MiniAuth.Auth.Api;
+
+public static class ProfileApi
+{
+    public static RouteGroupBuilder MapProfileApi(this IEndpointRouteBuilder app)
+    {
+        var profile = app.MapGroup("/profile").WithTags("Profile").RequireAuthorization().DisallowCaching();
+        profile.MapGet("/", FetchProfile).WithName("fetchProfile");
+        profile.MapPatch("/", UpdateProfile).WithName("updateProfile");
+        profile.MapPost("/password", ChangePassword).WithName("changePassword");
+        return profile;
+    }
+
+    static async Task<Results<Ok<ProfileResponse>, ProblemHttpResult>> FetchProfile(
+        ClaimsPrincipal principal, IUserStore users, CancellationToken ct)
+    {
+        var user = await users.FindByIdAsync(principal.FindFirstValue(JwtRegisteredClaimNames.Sub)!, ct);
+        return user is null
+            ? Problems.SessionEnded("The account no longer exists.")
+            : TypedResults.Ok(ProfileResponse.From(user));
+    }
+
+    // name is the one field; "" clears it.
+    static async Task<Results<Ok<ProfileResponse>, ValidationProblem, ProblemHttpResult>> UpdateProfile(
+        UpdateProfileRequest request, ClaimsPrincipal principal, IUserStore users, AuditTrail audit,
+        HttpContext http, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        if (request.Name is null) errors["name"] = ["The name is required (send \"\" to clear it)."];
+        InputRules.CheckName(request.Name, errors);
+        if (errors.Count > 0) return Problems.Invalid(errors);
+
+        var caller = Caller.From(principal, http);
+        if (await users.FindByIdAsync(caller.UserId, ct) is not { } user) return Problems.SessionEnded("The account no longer exists.");
+        user.Name = request.Name!.Length == 0 ? null : request.Name;
+        await users.UpdateNameAsync(user.Id, user.Name, ct);
+        audit.ProfileUpdated(caller.UserId, caller.SessionId, caller.IpAddress);
+        return TypedResults.Ok(ProfileResponse.From(user));
+    }
+
+    // A wrong current password is 400 with errors.currentPassword, not 401 (which a client would
+    // read as "refresh and retry"); guesses count against the same per account-and-client budget
+    // as logins, so a stolen access token is no way around it. Every other session is ended.
+    static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ChangePassword(
+        ChangePasswordRequest request, ClaimsPrincipal principal, IUserStore users, ISessionStore sessions,
+        PasswordSignIn signIn, PasswordHasher hasher, PasswordPolicy policy, AuditTrail audit,
+        HttpContext http, TimeProvider time, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        InputRules.CheckPresent(request.CurrentPassword, "currentPassword", errors);
+        policy.Check(request.NewPassword, "newPassword", errors);
+        if (errors.Count == 0 && request.NewPassword == request.CurrentPassword)
+            errors["newPassword"] = ["The new password must differ from the current one."];
+        if (errors.Count > 0) return Problems.Invalid(errors);
+
+        var caller = Caller.From(principal, http);
+        if (await users.FindByIdAsync(caller.UserId, ct) is not { } user) return Problems.SessionEnded("The account no longer exists.");
+
+        var now = time.GetUtcNow();
+        var proof = await signIn.ConfirmPasswordAsync(user, request.CurrentPassword!, ClientAddress.KeyOf(http), now, ct);
+        if (proof.Verdict == SignInVerdict.Throttled) return Problems.TooManyFailedLogins(http, proof.RetryAfter);
+        if (proof.Verdict == SignInVerdict.WrongCredentials)
+        {
+            audit.PasswordChangeFailed(caller.UserId, caller.SessionId, caller.IpAddress);
+            return Problems.Invalid(new Dictionary<string, string[]> { ["currentPassword"] = ["The current password is incorrect."] });
+        }
+
+        // Only over the hash just verified: a change that raced this one is not silently undone.
+        var newHash = await hasher.HashAsync(request.NewPassword!, ct);
+        if (!await users.TryReplacePasswordHashAsync(user.Id, user.PasswordHash, newHash, ct))
+            return Problems.PasswordChangedMeanwhile();
+        var revoked = await sessions.RevokeAllForUserAsync(user.Id, RevocationReasons.PasswordChanged, now, caller.SessionId, ct);
+        audit.PasswordChanged(caller.UserId, caller.SessionId, caller.IpAddress, revoked);
+        return TypedResults.NoContent();
+    }
+}

@@ -1,0 +1,20 @@
+using Microsoft.AspNetCore.Diagnostics;
+using MiniAuth.Storage;
+
+namespace MiniAuth.Auth.Api;
+
+// A store server that does not answer is the service's trouble, not a bug: 503 with
+// Retry-After, so clients retry later instead of reporting a crash.
+public sealed partial class StoreOutageHandler(ILogger<StoreOutageHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
+    {
+        if (!StoreOutage.IsOutage(exception)) return false;
+        LogStoreOutage(http.Request.Path, exception);
+        await Problems.StoreUnavailable(http).ExecuteAsync(http);
+        return true;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A store server did not answer during {Path}")]
+    partial void LogStoreOutage(PathString path, Exception exception);
+}

@@ -1,0 +1,101 @@
+namespace MiniAuth.Auth.Audit;
+
+// The security events, as structured logs under the category MiniAuth.Auth.AuditTrail: who (user
+// id), which session, from where (client IP). Never an email, a password, a token or a hash.
+public sealed partial class AuditTrail(ILoggerFactory loggers)
+{
+    // The category operators filter on; it stays put wherever the class lives.
+    public const string Category = "MiniAuth.Auth.AuditTrail";
+
+    readonly ILogger _logger = loggers.CreateLogger(Category);
+
+    [LoggerMessage(EventId = 3001, EventName = "SignedUp", Level = LogLevel.Information,
+        Message = "Signup: user {UserId} from {ClientIp}")]
+    public partial void SignedUp(string userId, string? clientIp);
+
+    [LoggerMessage(EventId = 3002, EventName = "LoginSucceeded", Level = LogLevel.Information,
+        Message = "Login: user {UserId} started session {SessionId} from {ClientIp}")]
+    public partial void LoginSucceeded(string userId, string sessionId, string? clientIp);
+
+    // UserId is null when the email names no account.
+    [LoggerMessage(EventId = 3003, EventName = "LoginFailed", Level = LogLevel.Warning,
+        Message = "Login failed: user {UserId} from {ClientIp}, failure {FailureCount} of {MaxFailedLogins} in the window")]
+    public partial void LoginFailed(string? userId, string? clientIp, int failureCount, int maxFailedLogins);
+
+    [LoggerMessage(EventId = 3004, EventName = "LoginThrottled", Level = LogLevel.Warning,
+        Message = "Login throttled: user {UserId} from {ClientIp} for {RetryAfterSeconds} s")]
+    public partial void LoginThrottled(string? userId, string? clientIp, int retryAfterSeconds);
+
+    [LoggerMessage(EventId = 3005, EventName = "ClientRateLimited", Level = LogLevel.Warning,
+        Message = "Per-IP limit reached on {Path} from {ClientIp}")]
+    public partial void ClientRateLimited(string path, string? clientIp);
+
+    // The password was right when verified but changed before the login's session could count.
+    [LoggerMessage(EventId = 3006, EventName = "LoginOvertakenByPasswordChange", Level = LogLevel.Warning,
+        Message = "Login undone: user {UserId} session {SessionId} from {ClientIp} was ended because the password changed while it was being created")]
+    public partial void LoginOvertakenByPasswordChange(string userId, string sessionId, string? clientIp);
+
+    [LoggerMessage(EventId = 3010, EventName = "TokenRefreshed", Level = LogLevel.Information,
+        Message = "Refresh: user {UserId} session {SessionId} from {ClientIp}")]
+    public partial void TokenRefreshed(string userId, string sessionId, string? clientIp);
+
+    [LoggerMessage(EventId = 3011, EventName = "RefreshRefused", Level = LogLevel.Information,
+        Message = "Refresh refused: user {UserId} session {SessionId} from {ClientIp}: {Reason}")]
+    public partial void RefreshRefused(string? userId, string? sessionId, string? clientIp, string reason);
+
+    [LoggerMessage(EventId = 3012, EventName = "RefreshReuseDetected", Level = LogLevel.Warning,
+        Message = "Refresh token reuse: user {UserId} session {SessionId} revoked, token presented from {ClientIp}")]
+    public partial void RefreshReuseDetected(string userId, string sessionId, string? clientIp);
+
+    [LoggerMessage(EventId = 3020, EventName = "LoggedOut", Level = LogLevel.Information,
+        Message = "Logout: user {UserId} session {SessionId} from {ClientIp}")]
+    public partial void LoggedOut(string userId, string sessionId, string? clientIp);
+
+    [LoggerMessage(EventId = 3021, EventName = "SessionRevoked", Level = LogLevel.Information,
+        Message = "Session revoked: user {UserId} ended session {RevokedSessionId} from session {SessionId} at {ClientIp}")]
+    public partial void SessionRevoked(string userId, string revokedSessionId, string sessionId, string? clientIp);
+
+    [LoggerMessage(EventId = 3022, EventName = "AllSessionsRevoked", Level = LogLevel.Information,
+        Message = "All sessions revoked: user {UserId} ended {Count} sessions from session {SessionId} at {ClientIp}")]
+    public partial void AllSessionsRevoked(string userId, int count, string sessionId, string? clientIp);
+
+    [LoggerMessage(EventId = 3030, EventName = "ProfileUpdated", Level = LogLevel.Information,
+        Message = "Profile updated: user {UserId} session {SessionId} from {ClientIp}")]
+    public partial void ProfileUpdated(string userId, string sessionId, string? clientIp);
+
+    [LoggerMessage(EventId = 3031, EventName = "PasswordChanged", Level = LogLevel.Information,
+        Message = "Password changed: user {UserId} session {SessionId} from {ClientIp}; {RevokedCount} other sessions ended")]
+    public partial void PasswordChanged(string userId, string sessionId, string? clientIp, int revokedCount);
+
+    [LoggerMessage(EventId = 3032, EventName = "PasswordChangeFailed", Level = LogLevel.Warning,
+        Message = "Password change refused (wrong current password): user {UserId} session {SessionId} from {ClientIp}")]
+    public partial void PasswordChangeFailed(string userId, string sessionId, string? clientIp);
+
+    [LoggerMessage(EventId = 3040, EventName = "AdminForcedLogout", Level = LogLevel.Warning,
+        Message = "Forced logout: admin {AdminId} (session {SessionId}, {ClientIp}) ended {Count} sessions of user {UserId}")]
+    public partial void AdminForcedLogout(string adminId, string sessionId, string? clientIp, string userId, int count);
+
+    [LoggerMessage(EventId = 3041, EventName = "AdminListedSessions", Level = LogLevel.Information,
+        Message = "Admin {AdminId} (session {SessionId}, {ClientIp}) listed the sessions of user {UserId}")]
+    public partial void AdminListedSessions(string adminId, string sessionId, string? clientIp, string userId);
+
+    [LoggerMessage(EventId = 3042, EventName = "AdminSeeded", Level = LogLevel.Information,
+        Message = "Admin account from MiniAuth:Admin: user {UserId} {Outcome}")]
+    public partial void AdminSeeded(string userId, string outcome);
+
+    [LoggerMessage(EventId = 3043, EventName = "AdminSeedRefused", Level = LogLevel.Error,
+        Message = "MiniAuth:Admin:Email names an existing account (user {UserId}) that is not an admin and whose password is not MiniAuth:Admin:Password; it was NOT promoted. Set MiniAuth:Admin:Password to that account's password to promote it, or configure another email.")]
+    public partial void AdminSeedRefused(string userId);
+
+    [LoggerMessage(EventId = 3050, EventName = "CommandUserCreated", Level = LogLevel.Information,
+        Message = "Admin command: created user {UserId} with roles {Roles}")]
+    public partial void CommandUserCreated(string userId, string roles);
+
+    [LoggerMessage(EventId = 3051, EventName = "CommandSessionsEnded", Level = LogLevel.Warning,
+        Message = "Admin command: ended {Count} sessions of user {UserId}")]
+    public partial void CommandSessionsEnded(string userId, int count);
+
+    [LoggerMessage(EventId = 3052, EventName = "CommandSigningKeyRotated", Level = LogLevel.Warning,
+        Message = "Admin command: rotated the signing key; key {KeyId} is published at the service's next key reload and signs from {SignsFrom}")]
+    public partial void CommandSigningKeyRotated(string keyId, string signsFrom);
+}

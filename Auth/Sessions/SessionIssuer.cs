@@ -1,0 +1,106 @@
+using MiniAuth.Auth.Tokens;
+using MiniAuth.Storage;
+
+namespace MiniAuth.Auth.Sessions;
+
+// The session rules: start on login, rotate on restore, honour the grace, treat reuse as theft.
+public sealed class SessionIssuer(ISessionStore sessions, IUserStore users, TokenService tokens, IOptions<TokenOptions> options)
+{
+    readonly TokenOptions _options = options.Value;
+
+    public async Task<IssuedTokens> StartAsync(UserRecord user, ClientInfo client, DateTimeOffset now, CancellationToken ct)
+    {
+        var session = new SessionRecord
+        {
+            Id = TokenService.NewId(),
+            UserId = user.Id,
+            CurrentJti = TokenService.NewId(),
+            CurrentIssuedAt = now,
+            CreatedAt = now,
+            LastUsedAt = now,
+            ExpiresAt = now + _options.RefreshTokenLifetime,
+            IpAddress = client.IpAddress,
+            UserAgent = client.UserAgent,
+        };
+        await sessions.CreateAsync(session, ct);
+        return Issue(user, session, now);
+    }
+
+    public async Task<RestoreResult> RestoreAsync(string refreshToken, DateTimeOffset now, CancellationToken ct)
+    {
+        if (await tokens.ValidateRefreshTokenAsync(refreshToken) is not { } presented)
+            return Failed("The refresh token is invalid or has expired.");
+
+        var session = await sessions.FindAsync(presented.SessionId, ct);
+        if (EndedReason(session, presented.UserId, now) is { } ended) return Failed(ended) with { Presented = presented };
+
+        if (presented.Jti == session!.CurrentJti)
+        {
+            var rotation = new SessionRotation(TokenService.NewId(), now, now + _options.RefreshTokenLifetime);
+            if (await sessions.TryRotateAsync(session.Id, presented.Jti, rotation, ct))
+            {
+                // Issued from the state this call wrote, not re-read: no extra read, and never a
+                // later rotation's token.
+                session.Apply(rotation);
+                return await IssueForAsync(session, now, ct);
+            }
+
+            // Another caller rotated this very token a moment ago: the grace rule below decides.
+            session = await sessions.FindAsync(presented.SessionId, ct);
+            if (EndedReason(session, presented.UserId, now) is { } endedMeanwhile) return Failed(endedMeanwhile) with { Presented = presented };
+        }
+
+        if (presented.Jti == session!.PreviousJti && now <= session.PreviousReplacedAt + _options.RefreshReuseGrace)
+            return await IssueForAsync(session, now, ct);
+
+        // An older token came back: someone holds a copy. End the session and its newest token with it.
+        await sessions.RevokeAsync(session.Id, RevocationReasons.ReuseDetected, now, ct);
+        return Failed($"The session was ended: {RevocationReasons.ReuseDetected}.") with { Presented = presented, ReuseDetected = true };
+    }
+
+    // Ends a session whose tokens were never handed out: the login that started it was undone.
+    public Task AbandonAsync(IssuedTokens issued, string reason, DateTimeOffset now, CancellationToken ct) =>
+        sessions.RevokeAsync(issued.SessionId, reason, now, ct);
+
+    // Ends the session named by a refresh or access token. Anything unverifiable is ignored:
+    // logout stays idempotent and nobody ends a session they cannot prove is theirs. Returns the
+    // token whose session this call ended, if any.
+    public async Task<ValidatedToken?> EndAsync(string token, string reason, DateTimeOffset now, CancellationToken ct)
+    {
+        var validated = await tokens.ValidateRefreshTokenAsync(token) ?? await tokens.ValidateAccessTokenAsync(token);
+        if (validated is null) return null;
+        var session = await sessions.FindAsync(validated.SessionId, ct);
+        return session?.UserId == validated.UserId && await sessions.RevokeAsync(session.Id, reason, now, ct) ? validated : null;
+    }
+
+    // Null while the session behind an access token is alive; otherwise why it is not.
+    public async Task<string?> CheckAccessAsync(string sessionId, string userId, DateTimeOffset now, CancellationToken ct) =>
+        EndedReason(await sessions.FindAsync(sessionId, ct), userId, now);
+
+    static string? EndedReason(SessionRecord? session, string userId, DateTimeOffset now) => session switch
+    {
+        null => "The session has ended.",
+        _ when session.UserId != userId => "The session has ended.",
+        { RevocationReason: { } reason } => $"The session was ended: {reason}.",
+        _ when !session.IsActiveAt(now) => "The session has expired.",
+        _ => null,
+    };
+
+    // The session is known alive here (checked above); the account may have gone meanwhile.
+    async Task<RestoreResult> IssueForAsync(SessionRecord session, DateTimeOffset now, CancellationToken ct) =>
+        await users.FindByIdAsync(session.UserId, ct) is { } user
+            ? new RestoreResult(Issue(user, session, now), null)
+            : Failed("The session has ended.");
+
+    IssuedTokens Issue(UserRecord user, SessionRecord session, DateTimeOffset now) => new(
+        tokens.CreateAccessToken(user, session.Id, now),
+        tokens.CreateRefreshToken(session),
+        session.ExpiresAt,
+        (int)_options.AccessTokenLifetime.TotalSeconds)
+    {
+        UserId = user.Id,
+        SessionId = session.Id,
+    };
+
+    static RestoreResult Failed(string why) => new(null, why);
+}

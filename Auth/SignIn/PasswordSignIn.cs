@@ -1,0 +1,87 @@
+using MiniAuth.Auth.Audit;
+using MiniAuth.Auth.Defences;
+using MiniAuth.Auth.Passwords;
+using MiniAuth.Auth.Sessions;
+using MiniAuth.Storage;
+
+namespace MiniAuth.Auth.SignIn;
+
+// Proving a password, in one place: the login sequence (throttle, verify, rehash, start a session,
+// make sure the password did not change meanwhile) and the re-check of a signed-in user's current
+// password, which counts against the same per account-and-client budget as logins.
+public sealed class PasswordSignIn(IUserStore users, PasswordHasher hasher, LoginThrottle throttle,
+    SessionIssuer sessions, AuditTrail audit)
+{
+    // Unknown email and wrong password look the same, in content, in time and in throttling.
+    public async Task<SignInResult> SignInAsync(string normalizedEmail, string password, ClientInfo client,
+        string clientKey, DateTimeOffset now, CancellationToken ct)
+    {
+        var attempt = await throttle.BeginAsync(normalizedEmail, clientKey, now, ct);
+        var user = await users.FindByEmailAsync(normalizedEmail, ct);
+        if (attempt.Verdict == AttemptVerdict.Throttled)
+        {
+            audit.LoginThrottled(user?.Id, client.IpAddress, (int)Math.Ceiling(attempt.RetryAfter.TotalSeconds));
+            return new SignInResult(SignInVerdict.Throttled, RetryAfter: attempt.RetryAfter);
+        }
+
+        var check = await hasher.VerifyAsync(user?.PasswordHash, password, ct);
+        if (user is null || check == PasswordCheck.Failed)
+        {
+            audit.LoginFailed(user?.Id, client.IpAddress, attempt.FailureCount, throttle.MaxFailedLogins);
+            return new SignInResult(SignInVerdict.WrongCredentials);
+        }
+        await throttle.SucceededAsync(normalizedEmail, clientKey, ct);
+
+        var verifiedHash = user.PasswordHash;
+        if (check == PasswordCheck.SucceededNeedsRehash)
+        {
+            // Skipped when the password changed meanwhile: never bring an old password back.
+            var rehash = await hasher.HashAsync(password, ct);
+            if (await users.TryReplacePasswordHashAsync(user.Id, user.PasswordHash, rehash, ct)) verifiedHash = rehash;
+        }
+
+        var issued = await sessions.StartAsync(user, client, now, ct);
+        if (!await PasswordStillCurrentAsync(user.Id, verifiedHash, password, ct))
+        {
+            await sessions.AbandonAsync(issued, RevocationReasons.PasswordChanged, now, ct);
+            audit.LoginOvertakenByPasswordChange(user.Id, issued.SessionId, client.IpAddress);
+            return new SignInResult(SignInVerdict.WrongCredentials);
+        }
+        audit.LoginSucceeded(user.Id, issued.SessionId, client.IpAddress);
+        return new SignInResult(SignInVerdict.Succeeded, issued);
+    }
+
+    // A signed-in user's current password, asked again before a sensitive change: throttled like a
+    // login, so a stolen access token is no way around the guessing budget.
+    public async Task<SignInResult> ConfirmPasswordAsync(UserRecord user, string password, string clientKey,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var attempt = await throttle.BeginAsync(user.NormalizedEmail, clientKey, now, ct);
+        if (attempt.Verdict == AttemptVerdict.Throttled) return new SignInResult(SignInVerdict.Throttled, RetryAfter: attempt.RetryAfter);
+        if (!await IsPasswordOfAsync(user, password, ct)) return new SignInResult(SignInVerdict.WrongCredentials);
+        await throttle.SucceededAsync(user.NormalizedEmail, clientKey, ct);
+        return new SignInResult(SignInVerdict.Succeeded);
+    }
+
+    // Unthrottled: for the service's own configuration (the seeded admin), never for a caller.
+    public async Task<bool> IsPasswordOfAsync(UserRecord user, string password, CancellationToken ct) =>
+        await hasher.VerifyAsync(user.PasswordHash, password, ct) != PasswordCheck.Failed;
+
+    // Read once the login's session exists: may that session live? A password change replaces
+    // the hash (1), then ends every session of the user (2). This login verified verifiedHash (or
+    // wrote it, rehashing the same password), then created its session (b), then reads here (c):
+    // - verifiedHash: no hash string is ever written twice (fresh salt), so (c) came before (1);
+    //   then (b) came before (2), and any change ends this session with the others;
+    // - another hash that verifies this password (another login's rehash): the password was
+    //   still current at (c), after (b), so a change that drops it ends this session too;
+    // - any other hash, or no account: a change landed after the verify, its (2) may have run
+    //   before (b), so the login ends its session itself and answers as for a wrong password.
+    // Each step is one store call that returns before the next starts (LiteDB, PostgreSQL, Redis),
+    // so "before" is real time and no lock has to span the steps, as long as the store is
+    // linearizable: no reads from a lagging standby, no failover that loses the revoke-all.
+    async Task<bool> PasswordStillCurrentAsync(string userId, string verifiedHash, string password, CancellationToken ct)
+    {
+        if (await users.FindByIdAsync(userId, ct) is not { } current) return false;
+        return current.PasswordHash == verifiedHash || await IsPasswordOfAsync(current, password, ct);
+    }
+}

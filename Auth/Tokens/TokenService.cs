@@ -1,0 +1,108 @@
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using MiniAuth.Storage;
+
+namespace MiniAuth.Auth.Tokens;
+
+public sealed class TokenService
+{
+    public const string AccessTokenType = "at+jwt";
+    public const string RefreshTokenType = "refresh+jwt";
+
+    readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false, MapInboundClaims = false };
+    readonly SigningKeyRing _keys;
+    readonly TokenOptions _options;
+
+    public TokenService(SigningKeyRing keys, IOptions<TokenOptions> options, TimeProvider time)
+    {
+        _keys = keys;
+        _options = options.Value;
+        AccessTokenParameters = Parameters(AccessTokenType, time);
+        RefreshTokenParameters = Parameters(RefreshTokenType, time);
+    }
+
+    // Also what JwtBearer checks access tokens with, so both paths pin the same rules.
+    public TokenValidationParameters AccessTokenParameters { get; }
+    TokenValidationParameters RefreshTokenParameters { get; }
+
+    public string CreateAccessToken(UserRecord user, string sessionId, DateTimeOffset now) =>
+        _handler.CreateToken(new SecurityTokenDescriptor
+        {
+            TokenType = AccessTokenType,
+            Issuer = _options.Issuer,
+            Audience = _options.Audience,
+            IssuedAt = now.UtcDateTime,
+            Expires = (now + _options.AccessTokenLifetime).UtcDateTime,
+            SigningCredentials = _keys.SigningCredentials,
+            Claims = new Dictionary<string, object>
+            {
+                [JwtRegisteredClaimNames.Sub] = user.Id,
+                [JwtRegisteredClaimNames.Sid] = sessionId,
+                [JwtRegisteredClaimNames.Jti] = NewId(),
+                [JwtRegisteredClaimNames.Email] = user.Email,
+                ["roles"] = user.Roles.ToArray(),
+            },
+        });
+
+    // The session's current refresh token. Its claims follow from the session alone, so the
+    // grace path can hand a late caller the very token (same jti) that the first caller got.
+    public string CreateRefreshToken(SessionRecord session) =>
+        _handler.CreateToken(new SecurityTokenDescriptor
+        {
+            TokenType = RefreshTokenType,
+            Issuer = _options.Issuer,
+            Audience = _options.Audience,
+            IssuedAt = session.CurrentIssuedAt.UtcDateTime,
+            Expires = session.ExpiresAt.UtcDateTime,
+            SigningCredentials = _keys.SigningCredentials,
+            Claims = new Dictionary<string, object>
+            {
+                [JwtRegisteredClaimNames.Sub] = session.UserId,
+                [JwtRegisteredClaimNames.Sid] = session.Id,
+                [JwtRegisteredClaimNames.Jti] = session.CurrentJti,
+            },
+        });
+
+    public Task<ValidatedToken?> ValidateRefreshTokenAsync(string token) => ValidateAsync(token, RefreshTokenParameters);
+
+    public Task<ValidatedToken?> ValidateAccessTokenAsync(string token) => ValidateAsync(token, AccessTokenParameters);
+
+    public static string NewId() => Base64UrlEncoder.Encode(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
+    async Task<ValidatedToken?> ValidateAsync(string token, TokenValidationParameters parameters)
+    {
+        var result = await _handler.ValidateTokenAsync(token, parameters);
+        // A key another instance created since this one last read the store.
+        if (result.Exception is SecurityTokenSignatureKeyNotFoundException
+            && await _keys.LearnAsync(SigningKeyRing.KidOf(token), CancellationToken.None))
+            result = await _handler.ValidateTokenAsync(token, parameters);
+        if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt) return null;
+        return jwt.TryGetPayloadValue<string>(JwtRegisteredClaimNames.Sid, out var sid)
+            && !string.IsNullOrEmpty(jwt.Subject) && !string.IsNullOrEmpty(jwt.Id) && !string.IsNullOrEmpty(sid)
+            ? new ValidatedToken(jwt.Subject, sid, jwt.Id)
+            : null;
+    }
+
+    // Alive up to and including the second of exp, dead the second after (plus ClockSkew).
+    bool IsAlive(DateTime? notBefore, DateTime? expires, DateTime now) =>
+        expires is { } exp && now <= exp + _options.ClockSkew && !(notBefore > now + _options.ClockSkew);
+
+    TokenValidationParameters Parameters(string tokenType, TimeProvider time) => new()
+    {
+        ValidIssuer = _options.Issuer,
+        ValidAudience = _options.Audience,
+        ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
+        ValidTypes = [tokenType],
+        IssuerSigningKeyResolver = (_, _, kid, _) => _keys.Resolve(kid),
+        // An unknown kid fails; it never falls back to trying every key.
+        TryAllIssuerSigningKeys = false,
+        RequireSignedTokens = true,
+        RequireExpirationTime = true,
+        ValidateLifetime = true,
+        ClockSkew = _options.ClockSkew,
+        // IdentityModel reads the wall clock; the lifetime is judged by the service's TimeProvider.
+        LifetimeValidator = (notBefore, expires, _, _) => IsAlive(notBefore, expires, time.GetUtcNow().UtcDateTime),
+        NameClaimType = JwtRegisteredClaimNames.Sub,
+        RoleClaimType = "roles",
+    };
+}

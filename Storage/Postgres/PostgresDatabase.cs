@@ -1,0 +1,86 @@
+using Npgsql;
+
+namespace MiniAuth.Storage.Postgres;
+
+// The connection pool of the process, and the schema: created or upgraded on first use (at
+// start, by StorageConnector), idempotently, under an advisory lock so that instances starting
+// together take turns. Tables go to the first schema of the connection's search path.
+public sealed class PostgresDatabase(IOptions<StorageOptions> options) : IAsyncDisposable
+{
+    // Each step runs once, in order, in the transaction that records it; never edit a shipped one.
+    static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE IF NOT EXISTS miniauth_users (
+            id text PRIMARY KEY,
+            email text NOT NULL,
+            normalized_email text NOT NULL UNIQUE,
+            name text,
+            password_hash text NOT NULL,
+            roles text[] NOT NULL DEFAULT '{}',
+            created_at timestamptz NOT NULL);
+        CREATE INDEX IF NOT EXISTS miniauth_users_created_at ON miniauth_users (created_at);
+        CREATE TABLE IF NOT EXISTS miniauth_signing_keys (
+            id text PRIMARY KEY,
+            algorithm text NOT NULL,
+            private_key bytea NOT NULL,
+            created_at timestamptz NOT NULL,
+            retired_at timestamptz);
+        """,
+        // Every key is ES256 and nothing reads the column: new instances stop writing it, and
+        // instances of an older version that still do keep working.
+        "ALTER TABLE miniauth_signing_keys ALTER COLUMN algorithm SET DEFAULT 'ES256';",
+    ];
+
+    readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(options.Value.PostgresConnection!);
+    readonly SemaphoreSlim _migrating = new(1, 1);
+    volatile bool _ready;
+
+    public async Task<NpgsqlConnection> OpenAsync(CancellationToken ct)
+    {
+        if (!_ready) await EnsureSchemaAsync(ct);
+        return await OpenRawAsync(ct);
+    }
+
+    public async Task EnsureSchemaAsync(CancellationToken ct)
+    {
+        await _migrating.WaitAsync(ct);
+        try
+        {
+            if (_ready) return;
+            await using var connection = await OpenRawAsync(ct);
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            await ExecuteAsync(connection, "SELECT pg_advisory_xact_lock(hashtext('miniauth schema ' || coalesce(current_schema(), '')))", ct);
+            await ExecuteAsync(connection, "CREATE TABLE IF NOT EXISTS miniauth_schema (version int NOT NULL)", ct);
+            await using (var read = new NpgsqlCommand("SELECT max(version) FROM miniauth_schema", connection))
+            {
+                var applied = await read.ExecuteScalarAsync(ct) is int version ? version : 0;
+                for (var step = applied; step < Migrations.Length; step++)
+                {
+                    await ExecuteAsync(connection, Migrations[step], ct);
+                    await ExecuteAsync(connection, $"INSERT INTO miniauth_schema (version) VALUES ({step + 1})", ct);
+                }
+            }
+            await transaction.CommitAsync(ct);
+            _ready = true;
+        }
+        catch (Exception e) when (e is NpgsqlException or System.Net.Sockets.SocketException or TimeoutException)
+        {
+            var where = new NpgsqlConnectionStringBuilder(options.Value.PostgresConnection);
+            throw new StorageUnavailableException(
+                $"PostgreSQL at {where.Host}:{where.Port} database {where.Database ?? where.Username} (ConnectionStrings:Postgres, used for MiniAuth:Storage:Users) " +
+                $"could not be used: {e.Message}", e);
+        }
+        finally { _migrating.Release(); }
+    }
+
+    async Task<NpgsqlConnection> OpenRawAsync(CancellationToken ct) => await _source.OpenConnectionAsync(ct);
+
+    static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public ValueTask DisposeAsync() => _source.DisposeAsync();
+}

@@ -1,0 +1,98 @@
+namespace MiniAuth.Storage.Redis;
+
+// The session store's read-compare-write steps, each run atomically on the Redis server. They are
+// SessionRecord's rules (CanRotateFrom, Apply, TryRevoke) written again in Lua, because they must
+// run inside Redis: a change to one is a change to both, and tests/BackendSuiteTests.cs pins them
+// against the same cases on every backend.
+internal static class RedisSessionScripts
+{
+    // KEYS: session, user index, expiries. ARGV: ttl ms, id, expires unix ms, field/value pairs.
+    public const string Create = """
+        redis.call('DEL', KEYS[1])
+        redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+        redis.call('PEXPIRE', KEYS[1], ARGV[1])
+        redis.call('SADD', KEYS[2], ARGV[2])
+        if redis.call('PTTL', KEYS[2]) < tonumber(ARGV[1]) then redis.call('PEXPIRE', KEYS[2], ARGV[1]) end
+        redis.call('ZADD', KEYS[3], ARGV[3], ARGV[2])
+        return 1
+        """;
+
+    // SessionRecord.CanRotateFrom and Apply: rotates only a session that is not revoked and whose
+    // current jti is the expected one.
+    // KEYS: session, expiries. ARGV: expected jti, new jti, now, expires, ttl ms, expires unix ms,
+    // id, user index prefix.
+    public const string Rotate = """
+        local s = redis.call('HMGET', KEYS[1], 'CurrentJti', 'RevokedAt', 'UserId')
+        if not s[1] or s[2] or s[1] ~= ARGV[1] then return 0 end
+        redis.call('HSET', KEYS[1], 'PreviousJti', ARGV[1], 'PreviousReplacedAt', ARGV[3],
+            'CurrentJti', ARGV[2], 'CurrentIssuedAt', ARGV[3], 'LastUsedAt', ARGV[3], 'ExpiresAt', ARGV[4])
+        redis.call('PEXPIRE', KEYS[1], ARGV[5])
+        redis.call('ZADD', KEYS[2], ARGV[6], ARGV[7])
+        local index = ARGV[8] .. s[3]
+        if redis.call('PTTL', index) < tonumber(ARGV[5]) then redis.call('PEXPIRE', index, ARGV[5]) end
+        return 1
+        """;
+
+    // SessionRecord.TryRevoke: a session ends once, its first reason kept. Shared by both
+    // revocations; also shortens the session's TTL to the keep time.
+    const string RevokeFunction = """
+        local function revoke(key, id, now, reason, keepMs, nowMs, revocations)
+            local s = redis.call('HMGET', key, 'UserId', 'RevokedAt')
+            if not s[1] or s[2] then return 0 end
+            redis.call('HSET', key, 'RevokedAt', now, 'RevocationReason', reason)
+            local ttl = redis.call('PTTL', key)
+            if ttl < 0 or ttl > tonumber(keepMs) then redis.call('PEXPIRE', key, keepMs) end
+            redis.call('ZADD', revocations, nowMs, id)
+            return 1
+        end
+
+        """;
+
+    // KEYS: session, revocations. ARGV: id, now, reason, keep ms, now unix ms.
+    public const string Revoke = RevokeFunction + """
+        return revoke(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], KEYS[2])
+        """;
+
+    // KEYS: user index, revocations. ARGV: session key prefix, now, reason, keep ms, now unix ms, except id.
+    public const string RevokeAll = RevokeFunction + """
+        local n = 0
+        for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+            local key = ARGV[1] .. id
+            if redis.call('EXISTS', key) == 0 then
+                redis.call('SREM', KEYS[1], id)
+            elseif id ~= ARGV[6] then
+                n = n + revoke(key, id, ARGV[2], ARGV[3], ARGV[4], ARGV[5], KEYS[2])
+            end
+        end
+        return n
+        """;
+
+    // KEYS: user index. ARGV: session key prefix. Drops ids whose session Redis already freed.
+    public const string List = """
+        local out = {}
+        for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+            local h = redis.call('HGETALL', ARGV[1] .. id)
+            if #h == 0 then redis.call('SREM', KEYS[1], id) else out[#out + 1] = h end
+        end
+        return out
+        """;
+
+    // KEYS: expiries, revocations. ARGV: now unix ms, revoked-before unix ms, session key prefix,
+    // user index prefix.
+    public const string DeleteEnded = """
+        local n = 0
+        local function drop(id)
+            local key = ARGV[3] .. id
+            local user = redis.call('HGET', key, 'UserId')
+            if user then
+                redis.call('SREM', ARGV[4] .. user, id)
+                n = n + redis.call('DEL', key)
+            end
+            redis.call('ZREM', KEYS[1], id)
+            redis.call('ZREM', KEYS[2], id)
+        end
+        for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1], 'LIMIT', 0, 10000)) do drop(id) end
+        for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[2], 'LIMIT', 0, 10000)) do drop(id) end
+        return n
+        """;
+}

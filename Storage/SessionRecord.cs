@@ -1,0 +1,54 @@
+namespace MiniAuth.Storage;
+
+public sealed class SessionRecord
+{
+    public string Id { get; set; } = "";
+    public string UserId { get; set; } = "";
+    // The one refresh token of the session that may be used now.
+    public string CurrentJti { get; set; } = "";
+    public DateTimeOffset CurrentIssuedAt { get; set; }
+    // The token that CurrentJti replaced, honoured for RefreshReuseGrace after PreviousReplacedAt.
+    public string? PreviousJti { get; set; }
+    public DateTimeOffset? PreviousReplacedAt { get; set; }
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset LastUsedAt { get; set; }
+    public DateTimeOffset ExpiresAt { get; set; }
+    public DateTimeOffset? RevokedAt { get; set; }
+    public string? RevocationReason { get; set; }
+    public string? IpAddress { get; set; }
+    public string? UserAgent { get; set; }
+
+    public bool IsActiveAt(DateTimeOffset now) => RevokedAt is null && now <= ExpiresAt;
+
+    // The session rules every store keeps, stated once here. Redis runs them as Lua scripts on the
+    // server (Storage/Redis/RedisSessionScripts.cs), which must say the same; the backend suite
+    // (tests/BackendSuiteTests.cs) pins both against one set of cases.
+    //
+    // Rotation, the compare-and-swap of a refresh: only a session not revoked whose current
+    // token is expectedJti rotates, so two callers can never branch one session. (Expiry is
+    // judged by the caller, which holds the clock.)
+    public bool CanRotateFrom(string expectedJti) => RevokedAt is null && CurrentJti == expectedJti;
+
+    // Revocation: a session ends once; its first reason is the one kept.
+    public bool TryRevoke(string reason, DateTimeOffset now)
+    {
+        if (RevokedAt is not null) return false;
+        RevokedAt = now;
+        RevocationReason = reason;
+        return true;
+    }
+
+    // The session after one successful rotation: the current token becomes the previous one.
+    public void Apply(SessionRotation rotation)
+    {
+        PreviousJti = CurrentJti;
+        PreviousReplacedAt = rotation.Now;
+        CurrentJti = rotation.NewJti;
+        CurrentIssuedAt = rotation.Now;
+        LastUsedAt = rotation.Now;
+        ExpiresAt = rotation.ExpiresAt;
+    }
+}
+
+// The new state of a session after one successful rotation.
+public sealed record SessionRotation(string NewJti, DateTimeOffset Now, DateTimeOffset ExpiresAt);

@@ -1,0 +1,66 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using MiniAuth.Storage.LiteDb;
+using MiniAuth.Storage.Postgres;
+using MiniAuth.Storage.Redis;
+
+namespace MiniAuth.Storage;
+
+public static class StorageServices
+{
+    // Every store contract, bound to the backend MiniAuth:Storage picks. Options are read when a
+    // store is first asked for (after test and environment overrides), so the choice is made then,
+    // one switch per contract; a backend nobody picked is never constructed, its file or server
+    // never opened.
+    public static IServiceCollection AddStorage(this IServiceCollection services)
+    {
+        services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section)
+            .Configure<IConfiguration>((options, configuration) =>
+            {
+                options.RedisConnection = configuration.GetConnectionString("Redis");
+                options.PostgresConnection = configuration.GetConnectionString("Postgres");
+            })
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SweeperOptions>().BindConfiguration(SweeperOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SessionRetentionOptions>();
+
+        services.AddSingleton<LiteDbContext>();
+        services.AddSingleton<LiteDbUserStore>();
+        services.AddSingleton<LiteDbSessionStore>();
+        services.AddSingleton<LiteDbSigningKeyStore>();
+        services.AddSingleton<LiteDbLoginFailureStore>();
+        services.AddSingleton<RedisConnection>();
+        services.AddSingleton<RedisSessionStore>();
+        services.AddSingleton<RedisLoginFailureStore>();
+        services.AddSingleton<PostgresDatabase>();
+        services.AddSingleton<PostgresUserStore>();
+        services.AddSingleton<PostgresSigningKeyStore>();
+
+        services.AddSingleton<ISessionStore>(provider => Chosen(provider).Sessions switch
+        {
+            SessionBackend.Redis => provider.GetRequiredService<RedisSessionStore>(),
+            _ => provider.GetRequiredService<LiteDbSessionStore>(),
+        });
+        services.AddSingleton<ILoginFailureStore>(provider => Chosen(provider).Sessions switch
+        {
+            SessionBackend.Redis => provider.GetRequiredService<RedisLoginFailureStore>(),
+            _ => provider.GetRequiredService<LiteDbLoginFailureStore>(),
+        });
+        services.AddSingleton<IUserStore>(provider => Chosen(provider).Users switch
+        {
+            UserBackend.Postgres => provider.GetRequiredService<PostgresUserStore>(),
+            _ => provider.GetRequiredService<LiteDbUserStore>(),
+        });
+        services.AddSingleton<ISigningKeyStore>(provider => Chosen(provider).Users switch
+        {
+            UserBackend.Postgres => provider.GetRequiredService<PostgresSigningKeyStore>(),
+            _ => provider.GetRequiredService<LiteDbSigningKeyStore>(),
+        });
+
+        // Before any other hosted service starts (the signing keys load from the store).
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StorageConnector>());
+        services.AddHostedService<SessionSweeper>();
+        return services;
+    }
+
+    static StorageOptions Chosen(IServiceProvider provider) => provider.GetRequiredService<IOptions<StorageOptions>>().Value;
+}

@@ -1,0 +1,27 @@
+namespace MiniAuth.Storage;
+
+// Stored shapes never leave the API: endpoints map them to wire records.
+public sealed class UserRecord
+{
+    public string Id { get; set; } = "";
+    public string Email { get; set; } = "";
+    // Trimmed and upper-cased: the unique key that makes emails compare case-insensitively.
+    public string NormalizedEmail { get; set; } = "";
+    public string? Name { get; set; }
+    public string PasswordHash { get; set; } = "";
+    public List<string> Roles { get; set; } = [];
+    public DateTimeOffset CreatedAt { get; set; }
+
+    // A new account; its id sorts by creation time.
+    public static UserRecord Create(string email, string normalizedEmail, string? name, string passwordHash,
+        List<string> roles, DateTimeOffset now) => new()
+    {
+        Id = Guid.CreateVersion7(now).ToString("N"),
+        Email = email.Trim(),
+        NormalizedEmail = normalizedEmail,
+        Name = name,
+        PasswordHash = passwordHash,
+        Roles = roles,
+        CreatedAt = now,
+    };
+}
