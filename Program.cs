@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using MiniAuth.Auth;
 using MiniAuth.Auth.Admin;
 using MiniAuth.Auth.Api;
 using MiniAuth.Auth.Audit;
@@ -44,7 +45,7 @@ app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
 
-app.MapOpenApi();
+app.MapOpenApiDocument();
 app.MapAuthApi();
 app.MapProfileApi();
 app.MapSessionsApi();
@@ -52,6 +53,16 @@ app.MapAdminApi();
 app.MapWellKnownApi();
 app.MapHealthApi();
 
-app.Run();
+try
+{
+    // Settings are checked before the host starts, which would log each failure with a stack trace.
+    app.Services.GetService<IStartupValidator>()?.Validate();
+    await app.RunAsync();
+}
+catch (Exception e) when (StartupFailure.Describe(e) is { } reason)
+{
+    await Console.Error.WriteLineAsync($"MiniAuth did not start: {reason}");
+    Environment.ExitCode = StartupFailure.ExitCode;
+}
 
 public partial class Program;

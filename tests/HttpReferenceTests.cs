@@ -31,7 +31,7 @@ public class HttpReferenceTests
     [Fact]
     public async Task TheOpenApiDocumentAndTheHttpReferenceAgree()
     {
-        await using var app = new MiniAuthApp();
+        await using var app = new MiniAuthApp(settings: new Dictionary<string, string?> { ["MiniAuth:OpenApi:Enabled"] = "true" });
         var reference = HttpReference();
 
         var response = await app.NewClient().GetAsync("/openapi/v1.json");

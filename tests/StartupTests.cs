@@ -134,7 +134,7 @@ public class StartupTests
     [Fact]
     public async Task TheOpenApiDocumentNamesEveryOperationAsTheContractDoes()
     {
-        await using var app = new MiniAuthApp();
+        await using var app = new MiniAuthApp(settings: new Dictionary<string, string?> { ["MiniAuth:OpenApi:Enabled"] = "true" });
 
         var document = await (await app.NewClient().GetAsync("/openapi/v1.json")).JsonAsync();
 

@@ -1,3 +1,6 @@
+using System.Globalization;
+using System.Text;
+
 namespace MiniAuth.Auth.Accounts;
 
 // Field checks shared by the endpoints; each adds "field -> messages" to a validation problem.
@@ -6,8 +9,10 @@ public static class InputRules
     const int MaxEmailLength = 254;
     const int MaxNameLength = 100;
 
-    // Emails compare trimmed and case-insensitively.
-    public static string NormalizeEmail(string email) => email.Trim().ToUpperInvariant();
+    // Emails compare trimmed, in Unicode compatibility form (a fullwidth "ａ" is an "a") and
+    // case-insensitively: one mailbox, one account.
+    public static string NormalizeEmail(string email) =>
+        email.Trim().Normalize(NormalizationForm.FormKC).ToUpperInvariant();
 
     public static void CheckEmail(string? email, Dictionary<string, string[]> errors)
     {
@@ -16,7 +21,7 @@ public static class InputRules
             errors["email"] = ["An email is required."];
         else if (trimmed.Length > MaxEmailLength)
             errors["email"] = [$"An email has at most {MaxEmailLength} characters."];
-        else if (trimmed.Any(c => char.IsControl(c) || char.IsWhiteSpace(c)) || !LooksLikeEmail(trimmed))
+        else if (trimmed.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || IsInvisible(c)) || !LooksLikeEmail(trimmed))
             errors["email"] = ["This is not an email address."];
     }
 
@@ -25,14 +30,18 @@ public static class InputRules
         if (name is null) return;
         if (name.Length > MaxNameLength)
             errors["name"] = [$"A name has at most {MaxNameLength} characters."];
-        else if (name.Any(char.IsControl))
-            errors["name"] = ["A name may not hold control characters."];
+        else if (name.Any(c => char.IsControl(c) || IsInvisible(c)))
+            errors["name"] = ["A name may not hold control, invisible or text-direction characters."];
     }
 
     public static void CheckPresent(string? value, string field, Dictionary<string, string[]> errors)
     {
         if (string.IsNullOrEmpty(value)) errors[field] = [$"The {field} is required."];
     }
+
+    // Format characters (zero-width spaces and joiners, right-to-left overrides and the other bidi
+    // controls, soft hyphens): invisible, they make two identities look the same.
+    static bool IsInvisible(char c) => char.GetUnicodeCategory(c) == UnicodeCategory.Format;
 
     static bool LooksLikeEmail(string email)
     {

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+
 namespace MiniAuth.Auth.Admin;
 
 public static class AdminServices
@@ -8,9 +10,10 @@ public static class AdminServices
         services.AddValidatedOptions<AdminOptions>(AdminOptions.Section);
         services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
         services.AddHostedService<AdminSeeder>();
+        services.AddSingleton<IAuthorizationHandler, StoredAdminRoleHandler>();
         services.AddAuthorizationBuilder().AddPolicy(AdminRole.Policy, policy => policy
             .RequireAuthenticatedUser()
-            .RequireClaim("roles", AdminRole.Name));
+            .AddRequirements(new StoredAdminRole()));
         return services;
     }
 }

@@ -5,7 +5,7 @@ using MiniAuth.Storage;
 
 namespace MiniAuth.Auth.Api;
 
-// Routes for accounts with role "admin" (AdminRole.Policy on the access token's roles claim);
+// Routes for accounts with role "admin" in the store (AdminRole.Policy, StoredAdminRole);
 // anyone else gets 403.
 public static class AdminApi
 {

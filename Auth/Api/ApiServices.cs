@@ -16,6 +16,7 @@ public static class ApiServices
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false)));
         services.AddRateLimiter(PerClientLimit.Configure);
         services.AddStoreHealthChecks();
+        services.AddValidatedOptions<OpenApiOptions>(OpenApiOptions.Section);
         services.AddOpenApi();
         return services;
     }

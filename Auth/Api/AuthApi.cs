@@ -47,8 +47,9 @@ public static class AuthApi
         InputRules.CheckPresent(request.Email, "email", errors);
         InputRules.CheckPresent(request.Password, "password", errors);
         if (errors.Count > 0) return Problems.Invalid(errors);
-        // No account can hold such an email (signup refuses it), and a store may refuse the bytes.
-        if (request.Email!.Any(char.IsControl)) return Problems.InvalidCredentials();
+        // No account can hold such an email (signup refuses it), and a store may refuse the bytes;
+        // the whitespace around an email is trimmed first, as everywhere.
+        if (request.Email!.Trim().Any(char.IsControl)) return Problems.InvalidCredentials();
 
         var now = time.GetUtcNow();
         var result = await signIn.SignInAsync(InputRules.NormalizeEmail(request.Email!), request.Password!,
@@ -68,6 +69,7 @@ public static class AuthApi
     {
         var fromCookie = cookie.Read(http);
         if (fromCookie is not null && cookie.SentByForeignPage(http)) return Problems.ForeignOrigin();
+        if (fromCookie is not null && cookie.SentTwice(http)) return RefuseDuplicateCookie(cookie, http);
         var refreshToken = fromCookie ?? BearerToken.From(http);
         if (refreshToken is null) return Problems.RefreshRefused("No refresh token was sent.");
 
@@ -79,7 +81,7 @@ public static class AuthApi
             if (result.ReuseDetected) audit.RefreshReuseDetected(result.Presented!.UserId, result.Presented.SessionId, ip);
             else audit.RefreshRefused(result.Presented?.UserId, result.Presented?.SessionId, ip, result.Failure!);
             if (fromCookie is not null) cookie.Clear(http);
-            return Problems.RefreshRefused(result.Failure!);
+            return result.Ended is { } ended ? Problems.SessionEnded(ended) : Problems.RefreshRefused(result.Failure!);
         }
         audit.TokenRefreshed(issued.UserId, issued.SessionId, ip);
 
@@ -94,6 +96,7 @@ public static class AuthApi
     {
         var fromCookie = cookie.Read(http);
         if (fromCookie is not null && cookie.SentByForeignPage(http)) return Problems.ForeignOrigin();
+        if (fromCookie is not null && cookie.SentTwice(http)) return RefuseDuplicateCookie(cookie, http);
         cookie.Clear(http);
         if ((fromCookie ?? BearerToken.From(http)) is not { } token) return TypedResults.NoContent();
         try
@@ -106,6 +109,14 @@ public static class AuthApi
             return Problems.StoreUnavailable(http);
         }
         return TypedResults.NoContent();
+    }
+
+    // Two cookies of the name: one was planted, and which is which cannot be told. Neither counts,
+    // and the browser is told to drop ours (a planted one with another Path or Domain it keeps).
+    static ProblemHttpResult RefuseDuplicateCookie(RefreshCookie cookie, HttpContext http)
+    {
+        cookie.Clear(http);
+        return Problems.RefreshRefused("The refresh cookie was sent twice; sign in again.");
     }
 
     static TokenResponse Respond(IssuedTokens issued, bool refreshInBody) =>

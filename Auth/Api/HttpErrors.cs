@@ -13,10 +13,16 @@ public static class HttpErrors
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             var problem = context.ProblemDetails;
+            var bearer = problem.Status == StatusCodes.Status401Unauthorized ? AccessTokenFailure.Of(context.HttpContext) : null;
+            if (!problem.Extensions.ContainsKey(Problems.CodeKey))
+            {
+                problem.Extensions[Problems.CodeKey] = bearer?.Code ?? Problems.CodeForStatus(problem.Status ?? 500);
+                if (bearer?.Reason is { } reason) problem.Extensions["reason"] = reason;
+            }
             problem.Detail ??= problem.Status switch
             {
                 StatusCodes.Status400BadRequest => "The request could not be read: send JSON of the documented shape.",
-                StatusCodes.Status401Unauthorized => AccessTokenFailure.Describe(context.HttpContext),
+                StatusCodes.Status401Unauthorized => bearer?.Detail,
                 StatusCodes.Status403Forbidden => "This operation needs a role the caller does not have.",
                 StatusCodes.Status404NotFound => "There is nothing at this address.",
                 StatusCodes.Status405MethodNotAllowed => "This address does not take that method.",

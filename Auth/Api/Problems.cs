@@ -1,74 +1,82 @@
+using MiniAuth.Auth.Sessions;
+
 namespace MiniAuth.Auth.Api;
 
-// Every failure of the endpoints, in one place, as application/problem+json.
+// Every failure of the endpoints, in one place, as application/problem+json. Each carries a
+// stable `code` (docs/http-api.md lists them): clients branch on it, never on title or detail.
 public static class Problems
 {
-    public static ProblemHttpResult InvalidCredentials() => TypedResults.Problem(
-        statusCode: StatusCodes.Status401Unauthorized,
-        title: "Invalid credentials",
-        detail: "The email or password is incorrect.");
+    public const string CodeKey = "code";
 
-    public static ProblemHttpResult RefreshRefused(string detail) => TypedResults.Problem(
-        statusCode: StatusCodes.Status401Unauthorized,
-        title: "Refresh refused",
-        detail: detail);
+    public static ProblemHttpResult InvalidCredentials() =>
+        Problem(StatusCodes.Status401Unauthorized, "invalid_credentials", "Invalid credentials", "The email or password is incorrect.");
 
-    public static ProblemHttpResult SessionEnded(string detail) => TypedResults.Problem(
-        statusCode: StatusCodes.Status401Unauthorized,
-        title: "Session ended",
-        detail: detail);
+    public static ProblemHttpResult RefreshRefused(string detail) =>
+        Problem(StatusCodes.Status401Unauthorized, "invalid_token", "Refresh refused", detail);
 
-    public static ProblemHttpResult EmailTaken() => TypedResults.Problem(
-        statusCode: StatusCodes.Status409Conflict,
-        title: "Email already registered",
-        detail: "An account with this email already exists.");
+    public static ProblemHttpResult SessionEnded(SessionEnd ended) =>
+        Problem(StatusCodes.Status401Unauthorized, "session_ended", "Session ended", ended.Detail, ("reason", ended.Reason));
+
+    public static ProblemHttpResult EmailTaken() =>
+        Problem(StatusCodes.Status409Conflict, "email_taken", "Email already registered", "An account with this email already exists.");
 
     public static ValidationProblem Invalid(IDictionary<string, string[]> errors) => TypedResults.ValidationProblem(
         errors,
         title: "Invalid request",
-        detail: "One or more fields are invalid; see errors.");
+        detail: "One or more fields are invalid; see errors.",
+        extensions: new Dictionary<string, object?> { [CodeKey] = "validation_failed" });
 
     // 429 with Retry-After in whole seconds, rounded up so a client that waits that long is let in.
     public static ProblemHttpResult TooManyRequests(HttpContext http, TimeSpan retryAfter, string detail)
     {
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
         http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return TypedResults.Problem(
-            statusCode: StatusCodes.Status429TooManyRequests,
-            title: "Too many attempts",
-            detail: detail,
-            extensions: new Dictionary<string, object?> { ["retryAfter"] = seconds });
+        return Problem(StatusCodes.Status429TooManyRequests, "too_many_requests", "Too many attempts", detail, ("retryAfter", seconds));
     }
 
     public static ProblemHttpResult TooManyFailedLogins(HttpContext http, TimeSpan retryAfter) => TooManyRequests(
         http, retryAfter, "Too many failed attempts for this account from this client; wait for Retry-After seconds.");
 
-    public static ProblemHttpResult ForeignOrigin() => TypedResults.Problem(
-        statusCode: StatusCodes.Status403Forbidden,
-        title: "Foreign origin",
-        detail: "The refresh cookie is accepted only from this service's own pages and the origins in MiniAuth:Cors:AllowedOrigins.");
+    public static ProblemHttpResult ForeignOrigin() => Problem(StatusCodes.Status403Forbidden, "foreign_origin", "Foreign origin",
+        "The refresh cookie is accepted only from this service's own pages and the origins in MiniAuth:Cors:AllowedOrigins.");
 
     public static ProblemHttpResult StoreUnavailable(HttpContext http)
     {
         http.Response.Headers.RetryAfter = "5";
-        return TypedResults.Problem(
-            statusCode: StatusCodes.Status503ServiceUnavailable,
-            title: "Storage unavailable",
-            detail: "A store server does not answer; try again shortly.");
+        return Problem(StatusCodes.Status503ServiceUnavailable, "store_unavailable", "Storage unavailable",
+            "A store server does not answer; try again shortly.");
     }
 
-    public static ProblemHttpResult PasswordChangedMeanwhile() => TypedResults.Problem(
-        statusCode: StatusCodes.Status409Conflict,
-        title: "Password changed meanwhile",
-        detail: "The password was changed by another request while this one ran; nothing was changed here.");
+    public static ProblemHttpResult PasswordChangedMeanwhile() => Problem(StatusCodes.Status409Conflict, "password_changed_meanwhile",
+        "Password changed meanwhile", "The password was changed by another request while this one ran; nothing was changed here.");
 
-    public static ProblemHttpResult SessionNotFound() => TypedResults.Problem(
-        statusCode: StatusCodes.Status404NotFound,
-        title: "Session not found",
-        detail: "The caller has no session with this id.");
+    public static ProblemHttpResult SessionNotFound() =>
+        Problem(StatusCodes.Status404NotFound, "session_not_found", "Session not found", "The caller has no session with this id.");
 
-    public static ProblemHttpResult UserNotFound() => TypedResults.Problem(
-        statusCode: StatusCodes.Status404NotFound,
-        title: "User not found",
-        detail: "There is no user with this id.");
+    public static ProblemHttpResult UserNotFound() =>
+        Problem(StatusCodes.Status404NotFound, "user_not_found", "User not found", "There is no user with this id.");
+
+    // The answers the framework writes itself (status code pages, bad bodies, JwtBearer's
+    // challenge) get a code by their status; see HttpErrors.
+    public static string CodeForStatus(int status) => status switch
+    {
+        StatusCodes.Status400BadRequest => "invalid_request",
+        StatusCodes.Status401Unauthorized => "invalid_token",
+        StatusCodes.Status403Forbidden => "forbidden",
+        StatusCodes.Status404NotFound => "not_found",
+        StatusCodes.Status405MethodNotAllowed => "method_not_allowed",
+        StatusCodes.Status413PayloadTooLarge => "payload_too_large",
+        StatusCodes.Status415UnsupportedMediaType => "unsupported_media_type",
+        StatusCodes.Status429TooManyRequests => "too_many_requests",
+        StatusCodes.Status503ServiceUnavailable => "store_unavailable",
+        _ => status >= 500 ? "internal_error" : "request_failed",
+    };
+
+    static ProblemHttpResult Problem(int status, string code, string title, string detail, params (string Key, object? Value)[] more)
+    {
+        var extensions = new Dictionary<string, object?> { [CodeKey] = code };
+        foreach (var (key, value) in more)
+            if (value is not null) extensions[key] = value;
+        return TypedResults.Problem(statusCode: status, title: title, detail: detail, extensions: extensions);
+    }
 }

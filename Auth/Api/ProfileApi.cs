@@ -4,6 +4,7 @@ using MiniAuth.Auth.Accounts;
 using MiniAuth.Auth.Audit;
 using MiniAuth.Auth.Defences;
 using MiniAuth.Auth.Passwords;
+using MiniAuth.Auth.Sessions;
 using MiniAuth.Auth.SignIn;
 using MiniAuth.Storage;
 
@@ -11,6 +12,8 @@ namespace MiniAuth.Auth.Api;
 
 public static class ProfileApi
 {
+    static readonly SessionEnd AccountGone = new(SessionEnd.AccountDeleted, "The account no longer exists.");
+
     public static RouteGroupBuilder MapProfileApi(this IEndpointRouteBuilder app)
     {
         var profile = app.MapGroup("/profile").WithTags("Profile").RequireAuthorization().DisallowCaching();
@@ -25,7 +28,7 @@ public static class ProfileApi
     {
         var user = await users.FindByIdAsync(principal.FindFirstValue(JwtRegisteredClaimNames.Sub)!, ct);
         return user is null
-            ? Problems.SessionEnded("The account no longer exists.")
+            ? Problems.SessionEnded(AccountGone)
             : TypedResults.Ok(ProfileResponse.From(user));
     }
 
@@ -40,7 +43,7 @@ public static class ProfileApi
         if (errors.Count > 0) return Problems.Invalid(errors);
 
         var caller = Caller.From(principal, http);
-        if (await users.FindByIdAsync(caller.UserId, ct) is not { } user) return Problems.SessionEnded("The account no longer exists.");
+        if (await users.FindByIdAsync(caller.UserId, ct) is not { } user) return Problems.SessionEnded(AccountGone);
         user.Name = request.Name!.Length == 0 ? null : request.Name;
         await users.UpdateNameAsync(user.Id, user.Name, ct);
         audit.ProfileUpdated(caller.UserId, caller.SessionId, caller.IpAddress);
@@ -63,7 +66,7 @@ public static class ProfileApi
         if (errors.Count > 0) return Problems.Invalid(errors);
 
         var caller = Caller.From(principal, http);
-        if (await users.FindByIdAsync(caller.UserId, ct) is not { } user) return Problems.SessionEnded("The account no longer exists.");
+        if (await users.FindByIdAsync(caller.UserId, ct) is not { } user) return Problems.SessionEnded(AccountGone);
 
         var now = time.GetUtcNow();
         var proof = await signIn.ConfirmPasswordAsync(user, request.CurrentPassword!, ClientAddress.KeyOf(http), now, ct);

@@ -15,13 +15,21 @@ public static class WellKnownApi
         return wellKnown;
     }
 
-    static Ok<JwksResponse> Jwks(SigningKeyRing keys) =>
-        TypedResults.Ok(new JwksResponse(keys.PublishedKeys.Select(PublicJwk).ToList()));
+    // Cached no longer than a key reload: a new key is published two reloads before it signs,
+    // so a resource service that honours max-age knows it before its first token arrives.
+    static Ok<JwksResponse> Jwks(SigningKeyRing keys, IOptions<SigningKeyOptions> options, HttpResponse response)
+    {
+        response.Headers.CacheControl = $"public, max-age={(int)options.Value.ReloadInterval.TotalSeconds}";
+        return TypedResults.Ok(new JwksResponse(keys.PublishedKeys.Select(PublicJwk).ToList()));
+    }
 
+    // From PublicUrl when set; without it, from the request, which only the Host header names
+    // (AllowedHosts must then list the service's own names).
     static Ok<DiscoveryResponse> Discovery(HttpRequest request, IOptions<TokenOptions> options)
     {
-        var origin = $"{request.Scheme}://{request.Host}{request.PathBase}";
-        return TypedResults.Ok(new DiscoveryResponse(options.Value.Issuer, $"{origin}/.well-known/jwks.json"));
+        var origin = options.Value.PublicOrigin ?? $"{request.Scheme}://{request.Host}{request.PathBase}";
+        request.HttpContext.Response.Headers.CacheControl = "public, max-age=3600";
+        return TypedResults.Ok(new DiscoveryResponse(options.Value.Issuer!, $"{origin}/.well-known/jwks.json"));
     }
 
     // Only the public half: x and y, never d.

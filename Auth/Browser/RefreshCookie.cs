@@ -1,28 +1,47 @@
+using MiniAuth.Auth.Tokens;
+
 namespace MiniAuth.Auth.Browser;
 
-// refresh_token=…; HttpOnly; Secure; SameSite=Strict; Path=/auth; Max-Age=<seconds left>
-public sealed class RefreshCookie(IOptions<RefreshCookieOptions> options, IOptions<CorsAllowListOptions> cors)
+// __Host-refresh_token=…; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age=<seconds left>
+// The __Host- prefix makes browsers refuse the name from a sibling subdomain or with a Domain,
+// so no other site can plant or shadow it.
+public sealed class RefreshCookie(IOptions<RefreshCookieOptions> options, IOptions<CorsAllowListOptions> cors,
+    IOptions<TokenOptions> tokens)
 {
     readonly RefreshCookieOptions _options = options.Value;
+    readonly string? _publicOrigin = tokens.Value.PublicUrl is { } url ? new Uri(url).GetLeftPart(UriPartial.Authority) : null;
     readonly HashSet<string> _allowedOrigins = cors.Value.AllowedOrigins
-        .Select(o => CorsAllowListOptions.ParseOrigin(o)!).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        .Select(o => CorsAllowListOptions.ParseOrigin(o)!).ToHashSet(StringComparer.Ordinal);
 
     // The browser attaches the cookie to any POST, even one a foreign page sends (a form needs no
     // CORS), and SameSite does not stop a sibling subdomain. So the cookie counts only when the
-    // request comes from this service's own page, an allowed origin, or no page at all (a native
-    // client sends no Origin).
+    // request's Origin is exactly (scheme, host, port) this service's own or an allowed one, or
+    // when no page sent it at all (a native client sends no Origin, a browser says cross-site).
     public bool SentByForeignPage(HttpContext http)
     {
         string? origin = http.Request.Headers.Origin;
         if (string.IsNullOrEmpty(origin)) return http.Request.Headers["Sec-Fetch-Site"] == "cross-site";
-        if (http.Request.Headers["Sec-Fetch-Site"] == "same-origin" || _allowedOrigins.Contains(origin)) return false;
-        // Behind a TLS-terminating proxy the scheme and port seen here differ from the page's.
-        return !Uri.TryCreate(origin, UriKind.Absolute, out var page)
-            || !string.Equals(page.Host, http.Request.Host.Host, StringComparison.OrdinalIgnoreCase);
+        var page = CorsAllowListOptions.ParseOrigin(origin);
+        return page is null || !(page == OwnOrigin(http) || _allowedOrigins.Contains(page));
     }
+
+    // PublicUrl's origin; without it the request's own (a TLS-terminating proxy must then be in
+    // ForwardedHeaders:KnownProxies, so that the scheme seen here is the page's).
+    string? OwnOrigin(HttpContext http) =>
+        _publicOrigin ?? CorsAllowListOptions.ParseOrigin($"{http.Request.Scheme}://{http.Request.Host}");
 
     public string? Read(HttpContext http) =>
         http.Request.Cookies.TryGetValue(_options.Name, out var token) && !string.IsNullOrWhiteSpace(token) ? token : null;
+
+    // ASP.NET Core keeps the last of two cookies of one name: one planted beside ours would win.
+    public bool SentTwice(HttpContext http)
+    {
+        var seen = 0;
+        foreach (var header in http.Request.Headers.Cookie)
+            foreach (var pair in (header ?? "").Split(';'))
+                if (pair.AsSpan().Trim().StartsWith(_options.Name + "=", StringComparison.Ordinal) && ++seen > 1) return true;
+        return false;
+    }
 
     public void Write(HttpContext http, string refreshToken, DateTimeOffset expiresAt, DateTimeOffset now)
     {

@@ -21,10 +21,12 @@ public sealed class PasswordHasher : IDisposable
         _decoyHash = new(() => Hash(RandomNumberGenerator.GetHexString(32)));
     }
 
+    // A password is hashed in Unicode compatibility form (NFKC, as NIST SP 800-63B asks), so the
+    // same password typed on another keyboard or system (composed é, decomposed e + ´) verifies.
     public async Task<string> HashAsync(string password, CancellationToken ct)
     {
         await _gate.WaitAsync(ct);
-        try { return Hash(password); }
+        try { return Hash(Normalize(password)); }
         finally { _gate.Release(); }
     }
 
@@ -32,14 +34,23 @@ public sealed class PasswordHasher : IDisposable
     {
         var decoy = hash is null;
         hash ??= _decoyHash.Value;
+        var normalized = Normalize(password);
         await _gate.WaitAsync(ct);
-        bool verified;
-        try { verified = Verify(hash, password); }
+        bool verified, legacy = false;
+        try
+        {
+            verified = Verify(hash, normalized);
+            // Hashes made before passwords were normalized hold the password as typed. Tried for
+            // unknown emails too (the decoy), so that the time says nothing about the account.
+            if (!verified && normalized != password) verified = legacy = Verify(hash, password);
+        }
         finally { _gate.Release(); }
 
         if (!verified || decoy) return PasswordCheck.Failed;
-        return hash.StartsWith(_currentPrefix, StringComparison.Ordinal) ? PasswordCheck.Succeeded : PasswordCheck.SucceededNeedsRehash;
+        return hash.StartsWith(_currentPrefix, StringComparison.Ordinal) && !legacy ? PasswordCheck.Succeeded : PasswordCheck.SucceededNeedsRehash;
     }
+
+    static string Normalize(string password) => password.Normalize(NormalizationForm.FormKC);
 
     // One lane: libsodium, about 4× faster than Isopoh here and exactly m KiB per hash (bench/).
     // More lanes: Isopoh, which libsodium cannot do. The PHC string is the same standard either way.

@@ -18,25 +18,44 @@ public sealed class SessionIssuer(ISessionStore sessions, IUserStore users, Toke
             CurrentIssuedAt = now,
             CreatedAt = now,
             LastUsedAt = now,
-            ExpiresAt = now + _options.RefreshTokenLifetime,
+            ExpiresAt = ExpiryAt(now, createdAt: now),
             IpAddress = client.IpAddress,
             UserAgent = client.UserAgent,
         };
         await sessions.CreateAsync(session, ct);
+        await EndOldestBeyondCapAsync(user.Id, now, ct);
         return Issue(user, session, now);
+    }
+
+    // A user keeps at most MaxSessionsPerUser live sessions: a new one ends the oldest, so no
+    // account can pile up sessions that every listing and revoke-all must walk.
+    async Task EndOldestBeyondCapAsync(string userId, DateTimeOffset now, CancellationToken ct)
+    {
+        var live = (await sessions.ListForUserAsync(userId, ct)).Where(s => s.IsActiveAt(now)).ToList();
+        foreach (var oldest in live.OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id, StringComparer.Ordinal)
+                     .Skip(_options.MaxSessionsPerUser))
+            await sessions.RevokeAsync(oldest.Id, RevocationReasons.RevokedByUser, now, ct);
+    }
+
+    // Sliding, but never past the session's absolute lifetime.
+    DateTimeOffset ExpiryAt(DateTimeOffset now, DateTimeOffset createdAt)
+    {
+        var sliding = now + _options.RefreshTokenLifetime;
+        var cap = createdAt + _options.MaxSessionLifetime;
+        return sliding < cap ? sliding : cap;
     }
 
     public async Task<RestoreResult> RestoreAsync(string refreshToken, DateTimeOffset now, CancellationToken ct)
     {
         if (await tokens.ValidateRefreshTokenAsync(refreshToken) is not { } presented)
-            return Failed("The refresh token is invalid or has expired.");
+            return new RestoreResult(null, "The refresh token is invalid or has expired.");
 
         var session = await sessions.FindAsync(presented.SessionId, ct);
-        if (EndedReason(session, presented.UserId, now) is { } ended) return Failed(ended) with { Presented = presented };
+        if (EndOf(session, presented.UserId, now) is { } ended) return Failed(ended) with { Presented = presented };
 
         if (presented.Jti == session!.CurrentJti)
         {
-            var rotation = new SessionRotation(TokenService.NewId(), now, now + _options.RefreshTokenLifetime);
+            var rotation = new SessionRotation(TokenService.NewId(), now, ExpiryAt(now, session.CreatedAt));
             if (await sessions.TryRotateAsync(session.Id, presented.Jti, rotation, ct))
             {
                 // Issued from the state this call wrote, not re-read: no extra read, and never a
@@ -47,7 +66,7 @@ public sealed class SessionIssuer(ISessionStore sessions, IUserStore users, Toke
 
             // Another caller rotated this very token a moment ago: the grace rule below decides.
             session = await sessions.FindAsync(presented.SessionId, ct);
-            if (EndedReason(session, presented.UserId, now) is { } endedMeanwhile) return Failed(endedMeanwhile) with { Presented = presented };
+            if (EndOf(session, presented.UserId, now) is { } endedMeanwhile) return Failed(endedMeanwhile) with { Presented = presented };
         }
 
         if (presented.Jti == session!.PreviousJti && now <= session.PreviousReplacedAt + _options.RefreshReuseGrace)
@@ -55,7 +74,7 @@ public sealed class SessionIssuer(ISessionStore sessions, IUserStore users, Toke
 
         // An older token came back: someone holds a copy. End the session and its newest token with it.
         await sessions.RevokeAsync(session.Id, RevocationReasons.ReuseDetected, now, ct);
-        return Failed($"The session was ended: {RevocationReasons.ReuseDetected}.") with { Presented = presented, ReuseDetected = true };
+        return Failed(SessionEnd.Ended(RevocationReasons.ReuseDetected)) with { Presented = presented, ReuseDetected = true };
     }
 
     // Ends a session whose tokens were never handed out: the login that started it was undone.
@@ -74,33 +93,34 @@ public sealed class SessionIssuer(ISessionStore sessions, IUserStore users, Toke
     }
 
     // Null while the session behind an access token is alive; otherwise why it is not.
-    public async Task<string?> CheckAccessAsync(string sessionId, string userId, DateTimeOffset now, CancellationToken ct) =>
-        EndedReason(await sessions.FindAsync(sessionId, ct), userId, now);
+    public async Task<SessionEnd?> CheckAccessAsync(string sessionId, string userId, DateTimeOffset now, CancellationToken ct) =>
+        EndOf(await sessions.FindAsync(sessionId, ct), userId, now);
 
-    static string? EndedReason(SessionRecord? session, string userId, DateTimeOffset now) => session switch
-    {
-        null => "The session has ended.",
-        _ when session.UserId != userId => "The session has ended.",
-        { RevocationReason: { } reason } => $"The session was ended: {reason}.",
-        _ when !session.IsActiveAt(now) => "The session has expired.",
-        _ => null,
-    };
+    SessionEnd? EndOf(SessionRecord? session, string userId, DateTimeOffset now) =>
+        SessionEnd.Of(session, userId, now, _options.MaxSessionLifetime);
 
     // The session is known alive here (checked above); the account may have gone meanwhile.
     async Task<RestoreResult> IssueForAsync(SessionRecord session, DateTimeOffset now, CancellationToken ct) =>
         await users.FindByIdAsync(session.UserId, ct) is { } user
             ? new RestoreResult(Issue(user, session, now), null)
-            : Failed("The session has ended.");
+            : Failed(new SessionEnd(SessionEnd.AccountDeleted, "The account no longer exists."));
 
-    IssuedTokens Issue(UserRecord user, SessionRecord session, DateTimeOffset now) => new(
-        tokens.CreateAccessToken(user, session.Id, now),
-        tokens.CreateRefreshToken(session),
-        session.ExpiresAt,
-        (int)_options.AccessTokenLifetime.TotalSeconds)
+    // The access token lives its lifetime, but never past its session (a resource service that
+    // only checks exp must not outlive the session's absolute lifetime).
+    IssuedTokens Issue(UserRecord user, SessionRecord session, DateTimeOffset now)
     {
-        UserId = user.Id,
-        SessionId = session.Id,
-    };
+        var accessExpires = now + _options.AccessTokenLifetime;
+        if (accessExpires > session.ExpiresAt) accessExpires = session.ExpiresAt;
+        return new IssuedTokens(
+            tokens.CreateAccessToken(user, session.Id, now, accessExpires),
+            tokens.CreateRefreshToken(session),
+            session.ExpiresAt,
+            (int)(accessExpires - now).TotalSeconds)
+        {
+            UserId = user.Id,
+            SessionId = session.Id,
+        };
+    }
 
-    static RestoreResult Failed(string why) => new(null, why);
+    static RestoreResult Failed(SessionEnd ended) => new(null, ended.Detail) { Ended = ended };
 }

@@ -17,22 +17,24 @@ public sealed class TokenService
     {
         _keys = keys;
         _options = options.Value;
-        AccessTokenParameters = Parameters(AccessTokenType, time);
-        RefreshTokenParameters = Parameters(RefreshTokenType, time);
+        AccessTokenParameters = Parameters(AccessTokenType, [_options.Audience], time);
+        // Refresh tokens made before they had their own audience carry the access audience; typ
+        // still keeps them apart here, so they keep working until they expire.
+        RefreshTokenParameters = Parameters(RefreshTokenType, [_options.RefreshAudience, _options.Audience], time);
     }
 
     // Also what JwtBearer checks access tokens with, so both paths pin the same rules.
     public TokenValidationParameters AccessTokenParameters { get; }
     TokenValidationParameters RefreshTokenParameters { get; }
 
-    public string CreateAccessToken(UserRecord user, string sessionId, DateTimeOffset now) =>
+    public string CreateAccessToken(UserRecord user, string sessionId, DateTimeOffset now, DateTimeOffset expires) =>
         _handler.CreateToken(new SecurityTokenDescriptor
         {
             TokenType = AccessTokenType,
             Issuer = _options.Issuer,
             Audience = _options.Audience,
             IssuedAt = now.UtcDateTime,
-            Expires = (now + _options.AccessTokenLifetime).UtcDateTime,
+            Expires = expires.UtcDateTime,
             SigningCredentials = _keys.SigningCredentials,
             Claims = new Dictionary<string, object>
             {
@@ -51,7 +53,7 @@ public sealed class TokenService
         {
             TokenType = RefreshTokenType,
             Issuer = _options.Issuer,
-            Audience = _options.Audience,
+            Audience = _options.RefreshAudience,
             IssuedAt = session.CurrentIssuedAt.UtcDateTime,
             Expires = session.ExpiresAt.UtcDateTime,
             SigningCredentials = _keys.SigningCredentials,
@@ -87,10 +89,10 @@ public sealed class TokenService
     bool IsAlive(DateTime? notBefore, DateTime? expires, DateTime now) =>
         expires is { } exp && now <= exp + _options.ClockSkew && !(notBefore > now + _options.ClockSkew);
 
-    TokenValidationParameters Parameters(string tokenType, TimeProvider time) => new()
+    TokenValidationParameters Parameters(string tokenType, string[] audiences, TimeProvider time) => new()
     {
         ValidIssuer = _options.Issuer,
-        ValidAudience = _options.Audience,
+        ValidAudiences = audiences,
         ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
         ValidTypes = [tokenType],
         IssuerSigningKeyResolver = (_, _, kid, _) => _keys.Resolve(kid),

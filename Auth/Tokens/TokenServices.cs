@@ -7,6 +7,7 @@ public static class TokenServices
     public static IServiceCollection AddTokens(this IServiceCollection services)
     {
         services.AddValidatedOptions<TokenOptions>(TokenOptions.Section);
+        services.PostConfigure<TokenOptions>(tokens => tokens.Issuer ??= tokens.PublicOrigin ?? "miniauth");
         services.AddValidatedOptions<SigningKeyOptions>(SigningKeyOptions.Section);
         services.AddSingleton<SigningKeyRing>();
         services.AddSingleton<TokenService>();

@@ -1,0 +1,28 @@
+using System.Text.RegularExpressions;
+using MiniAuth.Storage;
+
+namespace MiniAuth.Auth;
+
+// A start that fails for the operator's reasons (a bad setting, an unreachable or locked store)
+// is told in one line naming what to fix, not as a crash with a stack trace.
+public static partial class StartupFailure
+{
+    public const int ExitCode = 1;
+
+    // Null for anything else: a bug keeps its stack trace.
+    public static string? Describe(Exception e) => e switch
+    {
+        OptionsValidationException invalid => string.Join(" ", invalid.Failures.Select(Unwrap)),
+        InvalidOperationException { Message: var message } when message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal) => message,
+        StorageUnavailableException or IOException or UnauthorizedAccessException => e.Message,
+        AggregateException { InnerExceptions: [var inner] } => Describe(inner),
+        _ => null,
+    };
+
+    // DataAnnotations wraps each message ("... with the error: '<message>'."): the message names the key.
+    static string Unwrap(string failure) =>
+        DataAnnotationsFailure().Match(failure) is { Success: true } match ? match.Groups[1].Value : failure;
+
+    [GeneratedRegex("with the error: '(.*)'\\.$")]
+    private static partial Regex DataAnnotationsFailure();
+}
