@@ -59,7 +59,7 @@ try
     app.Services.GetService<IStartupValidator>()?.Validate();
     await app.RunAsync();
 }
-catch (Exception e) when (StartupFailure.Describe(e) is { } reason)
+catch (Exception e) when (StartupFailure.IsOwnProcess && StartupFailure.Describe(e) is { } reason)
 {
     await Console.Error.WriteLineAsync($"MiniAuth did not start: {reason}");
     Environment.ExitCode = StartupFailure.ExitCode;

@@ -9,6 +9,10 @@ public static partial class StartupFailure
 {
     public const int ExitCode = 1;
 
+    // Only when MiniAuth is the process: a test host (WebApplicationFactory) runs this entry point
+    // too, and reports a failed start from the exception it sees.
+    public static bool IsOwnProcess => System.Reflection.Assembly.GetEntryAssembly() == typeof(StartupFailure).Assembly;
+
     // Null for anything else: a bug keeps its stack trace.
     public static string? Describe(Exception e) => e switch
     {

@@ -11,7 +11,7 @@ namespace MiniAuth.Tests;
 // through its discovery document, as it would over the network.
 public class BoardSampleTests
 {
-    sealed class BoardApp(MiniAuthApp miniAuth) : WebApplicationFactory<Board.Program>
+    sealed class BoardApp(MiniAuthApp miniAuth, bool checksType = true) : WebApplicationFactory<Board.Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -25,6 +25,10 @@ public class BoardSampleTests
             // Discovery and JWKS are fetched from the in-memory MiniAuth instead of a socket.
             builder.ConfigureServices(services => services.Configure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme,
                 bearer => bearer.BackchannelHttpHandler = miniAuth.Server.CreateHandler()));
+            // A resource service set up the obvious way, without a typ check.
+            if (!checksType)
+                builder.ConfigureServices(services => services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme,
+                    bearer => bearer.TokenValidationParameters.ValidTypes = null));
         }
     }
 
@@ -34,6 +38,19 @@ public class BoardSampleTests
         if (body is not null) { request.RequestUri = new Uri("/board", UriKind.Relative); request.Content = JsonContent.Create(body); }
         if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return board.SendAsync(request);
+    }
+
+    [Fact]
+    public async Task ABoardThatDoesNotCheckTheTokenTypeStillRefusesARefreshToken()
+    {
+        await using var miniAuth = new MiniAuthApp();
+        var login = await miniAuth.NewClient().SignUpAndLoginAsync(delivery: "body");
+        await using var boardApp = new BoardApp(miniAuth, checksType: false);
+        var board = boardApp.CreateClient();
+
+        Assert.Equal(HttpStatusCode.OK, (await CallBoardAsync(board, login.AccessToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await CallBoardAsync(board, login.Refresh)).StatusCode);
+        Assert.NotEqual(miniAuth.TokenOptions.Audience, HttpHelpers.Claims(login.Refresh).GetProperty("aud").GetString());
     }
 
     [Fact]
