@@ -43,6 +43,9 @@ public static class Problems
     public static ProblemHttpResult TooManyFailedLogins(HttpContext http, TimeSpan retryAfter) => TooManyRequests(
         http, retryAfter, "Too many failed attempts for this account from this client; wait for Retry-After seconds.");
 
+    public static ProblemHttpResult TooManyAccountFailures(HttpContext http, TimeSpan retryAfter) => TooManyRequests(
+        http, retryAfter, "Too many failed attempts for this account; wait for Retry-After seconds, or sign in from a device that has signed in to it before.");
+
     public static ProblemHttpResult ForeignOrigin() => TypedResults.Problem(
         statusCode: StatusCodes.Status403Forbidden,
         title: "Foreign origin",
