@@ -41,7 +41,8 @@ public static class AuthApi
     }
 
     static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> Login(
-        LoginRequest request, PasswordSignIn signIn, RefreshCookie cookie, HttpContext http, TimeProvider time, CancellationToken ct)
+        LoginRequest request, PasswordSignIn signIn, RefreshCookie cookie, DeviceCookie device, HttpContext http,
+        TimeProvider time, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         InputRules.CheckPresent(request.Email, "email", errors);
@@ -53,9 +54,11 @@ public static class AuthApi
 
         var now = time.GetUtcNow();
         var result = await signIn.SignInAsync(InputRules.NormalizeEmail(request.Email!), request.Password!,
-            ClientInfo.From(http), ClientAddress.KeyOf(http), now, ct);
+            ClientInfo.From(http), ClientAddress.KeyOf(http), await device.ReadUserIdAsync(http), now, ct);
+        if (result.Verdict == SignInVerdict.ThrottledAccountWide) return Problems.TooManyAccountFailures(http, result.RetryAfter);
         if (result.Verdict == SignInVerdict.Throttled) return Problems.TooManyFailedLogins(http, result.RetryAfter);
         if (result.Tokens is not { } issued) return Problems.InvalidCredentials();
+        device.Write(http, issued.UserId, now);
 
         var inBody = request.RefreshTokenDelivery == RefreshTokenDelivery.Body;
         if (!inBody) cookie.Write(http, issued.RefreshToken, issued.RefreshExpiresAt, now);

@@ -37,6 +37,9 @@ public static class Problems
     public static ProblemHttpResult TooManyFailedLogins(HttpContext http, TimeSpan retryAfter) => TooManyRequests(
         http, retryAfter, "Too many failed attempts for this account from this client; wait for Retry-After seconds.");
 
+    public static ProblemHttpResult TooManyAccountFailures(HttpContext http, TimeSpan retryAfter) => TooManyRequests(
+        http, retryAfter, "Too many failed attempts for this account; wait for Retry-After seconds, or sign in from a device that has signed in to it before.");
+
     public static ProblemHttpResult ForeignOrigin() => Problem(StatusCodes.Status403Forbidden, "foreign_origin", "Foreign origin",
         "The refresh cookie is accepted only from this service's own pages and the origins in MiniAuth:Cors:AllowedOrigins.");
 

@@ -35,6 +35,12 @@ public sealed partial class AuditTrail(ILoggerFactory loggers)
         Message = "Login undone: user {UserId} session {SessionId} from {ClientIp} was ended because the password changed while it was being created")]
     public partial void LoginOvertakenByPasswordChange(string userId, string sessionId, string? clientIp);
 
+    // Every client together spent the account's hourly budget; UserId is null when the email names
+    // no account.
+    [LoggerMessage(EventId = 3007, EventName = "LoginThrottledAccountWide", Level = LogLevel.Warning,
+        Message = "Login throttled account-wide: user {UserId} from {ClientIp} for {RetryAfterSeconds} s")]
+    public partial void LoginThrottledAccountWide(string? userId, string? clientIp, int retryAfterSeconds);
+
     [LoggerMessage(EventId = 3010, EventName = "TokenRefreshed", Level = LogLevel.Information,
         Message = "Refresh: user {UserId} session {SessionId} from {ClientIp}")]
     public partial void TokenRefreshed(string userId, string sessionId, string? clientIp);

@@ -6,12 +6,13 @@ namespace MiniAuth.Auth.Browser;
 // What browsers get beyond the JSON API: the refresh cookie's rules, CORS, the demo page.
 public static class BrowserAccess
 {
-    // The refresh cookie, and which other origins may call with it (CORS).
+    // The refresh and device cookies, and which other origins may call with them (CORS).
     public static IServiceCollection AddBrowserAccess(this IServiceCollection services)
     {
         services.AddValidatedOptions<RefreshCookieOptions>(RefreshCookieOptions.Section);
         services.AddValidatedOptions<CorsAllowListOptions>(CorsAllowListOptions.Section);
         services.AddSingleton<RefreshCookie>();
+        services.AddSingleton<DeviceCookie>();
         services.AddCors();
         // Built when first needed, so test and environment overrides are in.
         services.AddOptions<CorsOptions>().Configure<IOptions<CorsAllowListOptions>>((cors, allowList) =>

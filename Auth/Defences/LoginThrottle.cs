@@ -10,8 +10,15 @@ namespace MiniAuth.Auth.Defences;
 //
 // Every attempt is counted before the password is checked and a success clears the count: the
 // store's atomic increment then bounds the guesses even when they arrive all at once.
+//
+// Logins are also counted per account alone, over an hour, so that many addresses together
+// cannot multiply the per-client budget. That count is never cleared: the owner's success must
+// not hand the attacker a fresh hour. A browser that signed in to the account before (its device
+// cookie) is judged by the per-client rule alone, so a stranger cannot lock the owner out.
 public sealed class LoginThrottle(ILoginFailureStore failures, IOptions<RateLimitingOptions> options)
 {
+    public static readonly TimeSpan AccountWindow = TimeSpan.FromHours(1);
+
     readonly RateLimitingOptions _options = options.Value;
 
     public int MaxFailedLogins => _options.MaxFailedLogins;
@@ -25,10 +32,28 @@ public sealed class LoginThrottle(ILoginFailureStore failures, IOptions<RateLimi
             : new Attempt(AttemptVerdict.Allowed, counted.Count, TimeSpan.Zero);
     }
 
+    // A login: the per-client rule, then the account-wide one unless knownDevice.
+    public async Task<Attempt> BeginLoginAsync(string normalizedEmail, string clientKey, bool knownDevice,
+        DateTimeOffset now, CancellationToken ct)
+    {
+        var attempt = await BeginAsync(normalizedEmail, clientKey, now, ct);
+        if (!_options.Enabled) return attempt;
+        // Counted for the known device too: whoever holds it spends the same hour.
+        var account = await failures.RecordFailureAsync(AccountKey(normalizedEmail), now, AccountWindow, ct);
+        if (knownDevice || account.Count <= _options.AccountFailuresPerHour) return attempt;
+        // The later of the two ends, so a client that waits Retry-After is not refused again.
+        var retryAfter = account.WindowEndsAt - now;
+        if (attempt.Verdict == AttemptVerdict.Throttled && attempt.RetryAfter > retryAfter) retryAfter = attempt.RetryAfter;
+        return new Attempt(AttemptVerdict.ThrottledAccountWide, attempt.FailureCount, retryAfter);
+    }
+
     public Task SucceededAsync(string normalizedEmail, string clientKey, CancellationToken ct) =>
         _options.Enabled ? failures.ClearAsync(Key(normalizedEmail, clientKey), ct) : Task.CompletedTask;
 
-    // An opaque key: the store never holds the email or the address in clear.
+    // Opaque keys: the store never holds the email or the address in clear.
     static string Key(string normalizedEmail, string clientKey) =>
         "login:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes($"{normalizedEmail}\n{clientKey}")));
+
+    static string AccountKey(string normalizedEmail) =>
+        "login-account:" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(normalizedEmail)));
 }

@@ -18,4 +18,8 @@ public sealed class RateLimitingOptions
 
     [Range(1, 1_000_000, ErrorMessage = "MiniAuth:RateLimiting:PerIpPermitsPerMinute must be between {1} and {2}.")]
     public int PerIpPermitsPerMinute { get; set; } = 60;
+
+    // Attempts for one account from all clients together, in a one-hour window.
+    [Range(1, 1_000_000, ErrorMessage = "MiniAuth:RateLimiting:AccountFailuresPerHour must be between {1} and {2}.")]
+    public int AccountFailuresPerHour { get; set; } = 100;
 }

@@ -13,11 +13,18 @@ public sealed class PasswordSignIn(IUserStore users, PasswordHasher hasher, Logi
     SessionIssuer sessions, AuditTrail audit)
 {
     // Unknown email and wrong password look the same, in content, in time and in throttling.
+    // deviceUserId: the user this browser's device cookie proves it signed in to before.
     public async Task<SignInResult> SignInAsync(string normalizedEmail, string password, ClientInfo client,
-        string clientKey, DateTimeOffset now, CancellationToken ct)
+        string clientKey, string? deviceUserId, DateTimeOffset now, CancellationToken ct)
     {
-        var attempt = await throttle.BeginAsync(normalizedEmail, clientKey, now, ct);
         var user = await users.FindByEmailAsync(normalizedEmail, ct);
+        var knownDevice = user is not null && user.Id == deviceUserId;
+        var attempt = await throttle.BeginLoginAsync(normalizedEmail, clientKey, knownDevice, now, ct);
+        if (attempt.Verdict == AttemptVerdict.ThrottledAccountWide)
+        {
+            audit.LoginThrottledAccountWide(user?.Id, client.IpAddress, (int)Math.Ceiling(attempt.RetryAfter.TotalSeconds));
+            return new SignInResult(SignInVerdict.ThrottledAccountWide, RetryAfter: attempt.RetryAfter);
+        }
         if (attempt.Verdict == AttemptVerdict.Throttled)
         {
             audit.LoginThrottled(user?.Id, client.IpAddress, (int)Math.Ceiling(attempt.RetryAfter.TotalSeconds));

@@ -8,6 +8,7 @@ public sealed class TokenService
 {
     public const string AccessTokenType = "at+jwt";
     public const string RefreshTokenType = "refresh+jwt";
+    public const string DeviceTokenType = "device+jwt";
 
     readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false, MapInboundClaims = false };
     readonly SigningKeyRing _keys;
@@ -21,11 +22,16 @@ public sealed class TokenService
         // Refresh tokens made before they had their own audience carry the access audience; typ
         // still keeps them apart here, so they keep working until they expire.
         RefreshTokenParameters = Parameters(RefreshTokenType, [_options.RefreshAudience, _options.Audience], time);
+        DeviceTokenParameters = Parameters(DeviceTokenType, [DeviceAudience], time);
     }
+
+    // Its own type and audience: a device proof is never an access or refresh token, nor the reverse.
+    string DeviceAudience => _options.Audience + ":device";
 
     // Also what JwtBearer checks access tokens with, so both paths pin the same rules.
     public TokenValidationParameters AccessTokenParameters { get; }
     TokenValidationParameters RefreshTokenParameters { get; }
+    TokenValidationParameters DeviceTokenParameters { get; }
 
     public string CreateAccessToken(UserRecord user, string sessionId, DateTimeOffset now, DateTimeOffset expires) =>
         _handler.CreateToken(new SecurityTokenDescriptor
@@ -65,6 +71,30 @@ public sealed class TokenService
             },
         });
 
+    // "This browser signed in to user X": no session, so it lives no longer than a refresh token,
+    // which is as long as the key ring keeps verifying (LongestTokenLifetime).
+    public string CreateDeviceToken(string userId, DateTimeOffset now) =>
+        _handler.CreateToken(new SecurityTokenDescriptor
+        {
+            TokenType = DeviceTokenType,
+            Issuer = _options.Issuer,
+            Audience = DeviceAudience,
+            IssuedAt = now.UtcDateTime,
+            Expires = (now + DeviceTokenLifetime).UtcDateTime,
+            SigningCredentials = _keys.SigningCredentials,
+            Claims = new Dictionary<string, object>
+            {
+                [JwtRegisteredClaimNames.Sub] = userId,
+                [JwtRegisteredClaimNames.Jti] = NewId(),
+            },
+        });
+
+    public TimeSpan DeviceTokenLifetime => _options.RefreshTokenLifetime;
+
+    // The user id a valid device token names, else null.
+    public async Task<string?> ValidateDeviceTokenAsync(string token) =>
+        await VerifyAsync(token, DeviceTokenParameters) is { } jwt && !string.IsNullOrEmpty(jwt.Subject) ? jwt.Subject : null;
+
     public Task<ValidatedToken?> ValidateRefreshTokenAsync(string token) => ValidateAsync(token, RefreshTokenParameters);
 
     public Task<ValidatedToken?> ValidateAccessTokenAsync(string token) => ValidateAsync(token, AccessTokenParameters);
@@ -73,16 +103,21 @@ public sealed class TokenService
 
     async Task<ValidatedToken?> ValidateAsync(string token, TokenValidationParameters parameters)
     {
+        if (await VerifyAsync(token, parameters) is not { } jwt) return null;
+        return jwt.TryGetPayloadValue<string>(JwtRegisteredClaimNames.Sid, out var sid)
+            && !string.IsNullOrEmpty(jwt.Subject) && !string.IsNullOrEmpty(jwt.Id) && !string.IsNullOrEmpty(sid)
+            ? new ValidatedToken(jwt.Subject, sid, jwt.Id)
+            : null;
+    }
+
+    async Task<JsonWebToken?> VerifyAsync(string token, TokenValidationParameters parameters)
+    {
         var result = await _handler.ValidateTokenAsync(token, parameters);
         // A key another instance created since this one last read the store.
         if (result.Exception is SecurityTokenSignatureKeyNotFoundException
             && await _keys.LearnAsync(SigningKeyRing.KidOf(token), CancellationToken.None))
             result = await _handler.ValidateTokenAsync(token, parameters);
-        if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt) return null;
-        return jwt.TryGetPayloadValue<string>(JwtRegisteredClaimNames.Sid, out var sid)
-            && !string.IsNullOrEmpty(jwt.Subject) && !string.IsNullOrEmpty(jwt.Id) && !string.IsNullOrEmpty(sid)
-            ? new ValidatedToken(jwt.Subject, sid, jwt.Id)
-            : null;
+        return result.IsValid ? result.SecurityToken as JsonWebToken : null;
     }
 
     // Alive up to and including the second of exp, dead the second after (plus ClockSkew).
