@@ -27,8 +27,9 @@ public class LogoutTests(ITestOutputHelper output)
     const string RecordSignedOutJs = """
         async () => {
           const { auth } = await import('/demo.js');
+          if (!window.signedOutReasons)
+            auth.addEventListener('signedout', (e) => window.signedOutReasons.push(String(e.detail?.reason)));
           window.signedOutReasons = [];
-          auth.addEventListener('signedout', (e) => window.signedOutReasons.push(String(e.detail?.reason)));
         }
         """;
     const string StateJs = "async () => { const { auth } = await import('/demo.js'); return auth.state; }";
@@ -102,11 +103,12 @@ public class LogoutTests(ITestOutputHelper output)
         await second.EvaluateAsync(RecordSignedOutJs);
         await first.RouteAsync("**/auth/logout", route => route.AbortAsync());
 
-        Assert.StartsWith("rejected", await first.EvaluateAsync<string>(LogoutJs));
+        var logout = await first.EvaluateAsync<string>(LogoutJs);
         // A broadcast takes milliseconds; give a wrong one ample time to arrive.
         await Task.Delay(TimeSpan.FromMilliseconds(500));
 
         Assert.Empty(await second.EvaluateAsync<string[]>("() => window.signedOutReasons"));
+        Assert.StartsWith("rejected", logout);
         Assert.Equal("signedin", await second.EvaluateAsync<string>(StateJs));
         await Expect(second.Locator("#status")).ToHaveTextAsync(email);
         // The session lives on, so the other tab's calls still work, and it sees the logout pending.
@@ -122,22 +124,48 @@ public class LogoutTests(ITestOutputHelper output)
     }
 
     [BrowserFact]
-    public async Task ASuccessfulLogoutSignsOutWithReasonLogoutAndLeavesNothingPending()
+    public async Task ASuccessfulLogoutSignsOutWithReasonLogoutInTheTabThatMadeIt()
     {
         await using var browser = await BrowserHarness.StartAsync(output);
-        var (page, _) = await SignedInPageAsync(browser);
+        var (first, email) = await SignedInPageAsync(browser, "tab 1");
+        var second = await browser.NewPageAsync("tab 2");
+        await second.GotoAsync("/");
+        await Expect(second.Locator("#status")).ToHaveTextAsync(email);
         var sessionCookies = await browser.Context.CookiesAsync();
-        await page.EvaluateAsync(RecordSignedOutJs);
+        foreach (var tab in new[] { first, second }) await tab.EvaluateAsync(RecordSignedOutJs);
+
+        // A logout that reaches the service at once: "logout" here, the other tab is told.
+        Assert.Equal("resolved", await first.EvaluateAsync<string>(LogoutJs));
+        Assert.Equal(["logout"], await first.EvaluateAsync<string[]>("() => window.signedOutReasons"));
+        await Expect(second.Locator("#status")).ToHaveTextAsync("Signed out");
+        Assert.Equal(["logout-in-other-tab"], await second.EvaluateAsync<string[]>("() => window.signedOutReasons"));
+        Assert.Equal(1, browser.CountResponses("/auth/logout", 204));
+        using var http = browser.NewHttpClient();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await RestoreWithCookiesAsync(http, sessionCookies)).StatusCode);
+
+        // A logout that reaches the service only when the other tab's refresh retries it: that
+        // tab signs out with "logout" (the user's logout, now done), and nothing is left pending.
+        await LogInAsync(first, email);
+        await Expect(first.Locator("#status")).ToHaveTextAsync(email);
+        await Expect(second.Locator("#status")).ToHaveTextAsync(email);
+        sessionCookies = await browser.Context.CookiesAsync();
+        foreach (var tab in new[] { first, second }) await tab.EvaluateAsync(RecordSignedOutJs);
+        await first.RouteAsync("**/auth/logout", route => route.AbortAsync());
+        Assert.StartsWith("rejected", await first.EvaluateAsync<string>(LogoutJs));
+        await browser.AdvanceClocksAsync(BrowserHarness.AccessLifetime + TimeSpan.FromSeconds(1));
         browser.ResetCounts();
 
-        Assert.Equal("resolved", await page.EvaluateAsync<string>(LogoutJs));
+        Assert.Equal(401, await second.EvaluateAsync<int>(ProfileStatusJs));
 
-        Assert.Equal(["logout"], await page.EvaluateAsync<string[]>("() => window.signedOutReasons"));
+        Assert.Equal(["logout"], await second.EvaluateAsync<string[]>("() => window.signedOutReasons"));
+        Assert.Equal(["logout"], await first.EvaluateAsync<string[]>("() => window.signedOutReasons"));
         Assert.Equal(1, browser.CountResponses("/auth/logout", 204));
-        Assert.False(await page.EvaluateAsync<bool>(PendingJs));
-        Assert.Equal("[]", await page.EvaluateAsync<string>("() => JSON.stringify(Object.keys(localStorage))"));
-        await Expect(page.Locator("#status")).ToHaveTextAsync("Signed out");
-        using var http = browser.NewHttpClient();
+        Assert.Empty(browser.RefreshCalls);
+        foreach (var tab in new[] { first, second })
+        {
+            Assert.False(await tab.EvaluateAsync<bool>(PendingJs));
+            Assert.Equal("[]", await tab.EvaluateAsync<string>("() => JSON.stringify(Object.keys(localStorage))"));
+        }
         Assert.Equal(HttpStatusCode.Unauthorized, (await RestoreWithCookiesAsync(http, sessionCookies)).StatusCode);
     }
 
@@ -202,10 +230,15 @@ public class LogoutTests(ITestOutputHelper output)
             Assert.Equal(HttpStatusCode.Created, (await http.SignUpAsync(email)).StatusCode);
         var page = await browser.NewPageAsync(name);
         await page.GotoAsync("/");
+        await LogInAsync(page, email);
+        await Expect(page.Locator("#status")).ToHaveTextAsync(email);
+        return (page, email);
+    }
+
+    static async Task LogInAsync(IPage page, string email)
+    {
         await page.FillAsync("#login-form [name=email]", email);
         await page.FillAsync("#login-form [name=password]", HttpHelpers.Password);
         await page.ClickAsync("#login-form button[type=submit]");
-        await Expect(page.Locator("#status")).ToHaveTextAsync(email);
-        return (page, email);
     }
 }
