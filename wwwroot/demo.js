@@ -11,6 +11,16 @@ const signedOutMessages = {
   "logout-in-other-tab": "You signed out in another tab.",
   "unauthorized": "Your session has ended. Please log in again.",
   "refresh-refused": "Your session has ended. Please log in again.",
+  // The service's own reasons, when it gives one.
+  "revoked": "This session was ended from another device. Please log in again.",
+  "forced_logout": "An administrator ended your session. Please log in again.",
+  "reuse_detected": "Your session was ended for your safety. Please log in again.",
+  "password_changed": "Your password was changed. Please log in again.",
+  "password_reset": "Your password was reset. Please log in again.",
+  "account_disabled": "This account has been disabled.",
+  "account_deleted": "This account has been deleted.",
+  "expired": "Your session has expired. Please log in again.",
+  "max_lifetime": "Your session has expired. Please log in again.",
 };
 
 auth.addEventListener("signedin", () => showSignedIn());
@@ -198,7 +208,16 @@ $("signup-form").addEventListener("submit", (event) => {
 
 $("fetch-profile").addEventListener("click", (event) => busy(event.currentTarget, loadProfile));
 $("refresh-sessions").addEventListener("click", (event) => busy(event.currentTarget, loadSessions));
-$("logout").addEventListener("click", (event) => busy(event.currentTarget, () => auth.logout()));
+$("logout").addEventListener("click", (event) => busy(event.currentTarget, async () => {
+  try {
+    await auth.logout();
+  } catch (error) {
+    // Signed out on this page already; the session ends when a retry reaches the service.
+    say(error instanceof MiniAuthError
+      ? `The service did not confirm the logout (${error.message}). It is retried when you next load this page.`
+      : "The service could not be reached to end the session. It is retried when you next load this page.", "error");
+  }
+}));
 
 // ---- start --------------------------------------------------------------------------
 

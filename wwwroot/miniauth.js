@@ -7,6 +7,10 @@
 // the cookie, so they take turns refreshing (Web Locks) and share what they get
 // (BroadcastChannel).
 //
+// A logout counts only once the service has confirmed it (204). Until then it is pending, for
+// every tab of the origin (a mark in localStorage): no tab refreshes or restores, each retries
+// the logout instead, and the other tabs hear "signed out" only when one of those succeeds.
+//
 // The bearer goes only to trusted origins: the service's (baseUrl's), the page's own, and
 // those listed in `apiOrigins`. A URL on any other origin is fetched as it is, without it.
 //
@@ -15,7 +19,7 @@
 //     baseUrl: "https://auth.example.com",
 //     apiOrigins: ["https://api.example.com"],  // exact origins: scheme, host, port if any
 //   });
-//   auth.addEventListener("signedout", () => showLogin());
+//   auth.addEventListener("signedout", (e) => showLogin(e.detail.reason));
 //   if (await auth.restore()) showApp(await auth.fetchProfile());
 //   const res = await auth.authFetch("https://api.example.com/orders");
 
@@ -39,6 +43,7 @@ export class MiniAuth extends EventTarget {
   #lockTimeoutMs;
   #requestTimeoutMs;
   #lockName;
+  #pendingKey;             // localStorage key of the pending-logout mark, shared by the origin's tabs
   #channel = null;
 
   #accessToken = null;
@@ -47,6 +52,8 @@ export class MiniAuth extends EventTarget {
   #state = "unknown";      // "unknown" | "signedin" | "signedout"
   #refreshing = null;      // the one refresh in flight in this tab
   #loggingOut = false;     // no token is taken in, from anywhere, until the logout is done
+  #pendingHere = false;    // the pending-logout mark, where localStorage cannot be used
+  #logoutBearer = null;    // the token dropped by logout(), kept only to send with its retries
 
   constructor({
     baseUrl = "",
@@ -63,6 +70,7 @@ export class MiniAuth extends EventTarget {
     this.#lockTimeoutMs = lockTimeoutSeconds * 1000;
     this.#requestTimeoutMs = requestTimeoutSeconds * 1000;
     this.#lockName = `${channelName}:refresh:${this.#baseUrl || location.origin}`;
+    this.#pendingKey = `${channelName}:logout-pending:${this.#baseUrl || location.origin}`;
     if (typeof BroadcastChannel === "function") {
       this.#channel = new BroadcastChannel(`${channelName}:${this.#baseUrl || location.origin}`);
       this.#channel.onmessage = (event) => this.#onTabMessage(event.data);
@@ -71,6 +79,8 @@ export class MiniAuth extends EventTarget {
 
   get state() { return this.#state; }
   get isSignedIn() { return this.#state === "signedin"; }
+  // True from a logout() until the service has confirmed one, in any tab of this origin.
+  get logoutPending() { return this.#isLogoutPending(); }
 
   // ---- account ----------------------------------------------------------------------
 
@@ -80,32 +90,39 @@ export class MiniAuth extends EventTarget {
     return res.json();
   }
 
+  // A logout still pending is tried once more first, so the old session does not outlive it
+  // where the service can be reached; an explicit sign-in then replaces it either way.
   async login({ email, password } = {}) {
+    if (this.#isLogoutPending()) await this.#underLock(() => this.#endSession()).catch(() => {});
     const res = await this.#post("/auth/login", { email, password });
     if (!res.ok) throw await MiniAuth.#error(res);
-    this.#accept(await res.json(), "login", true);
+    const tokens = await res.json();
+    this.#setLogoutPending(false);
+    this.#accept(tokens, "login", true);
   }
 
   // Ends the session on the service (cookie and bearer both sent, so it ends even if one is
-  // missing) under the refresh lock, so no refresh in any tab lands after it; the other tabs
-  // hear of it once the service has ended the session.
+  // missing) under the refresh lock, so no refresh in any tab lands after it. This page forgets
+  // its token at once ("signedout", reason "logout"); the other tabs hear of it only once the
+  // service has confirmed (204). Anything else (a network failure, 403, 503) rejects, as
+  // fetch() does or with a MiniAuthError, and leaves the logout pending: until a retry reaches
+  // the service, restore() and authFetch's refresh in every tab retry it instead of signing in,
+  // and so does the next logout().
   async logout() {
-    const headers = this.#accessToken ? { Authorization: `Bearer ${this.#accessToken}` } : {};
+    this.#logoutBearer = this.#accessToken ?? this.#logoutBearer;
+    this.#setLogoutPending(true);
     this.#loggingOut = true;
     this.#forget("logout");
     try {
-      await this.#underLock(() =>
-        this.#fetch(`${this.#baseUrl}/auth/logout`, { method: "POST", credentials: "include", headers }));
-    } catch {
-      // Offline: the token is gone from this page all the same; the cookie expires on its own.
+      await this.#underLock(() => this.#endSession());
     } finally {
       this.#loggingOut = false;
     }
-    this.#channel?.postMessage({ type: "signedout" });
   }
 
   // On page load: the cookie, if any, buys a fresh access token. Resolves to true when
-  // signed in.
+  // signed in. While a logout is pending it retries that instead and never signs in: false
+  // once the service has confirmed it, and its error if it still fails.
   async restore() {
     if (this.#state === "signedin" && !this.#nearExpiry()) return true;
     return (await this.#refresh(null)) !== null;
@@ -137,14 +154,14 @@ export class MiniAuth extends EventTarget {
     const first = await fetch(input, MiniAuth.#withBearer(input, init, token));
     if (first.status !== 401) return first;
     if (!token || refreshed || !MiniAuth.#saysInvalidToken(first)) {
-      this.#forget("unauthorized");
+      this.#forget(await MiniAuth.#endedReason(first, "unauthorized"));
       return first;
     }
 
     const fresh = await this.#refresh(token);
     if (!fresh) return first;
     const second = await fetch(retry, MiniAuth.#withBearer(retry, init, fresh));
-    if (second.status === 401) this.#forget("unauthorized");
+    if (second.status === 401) this.#forget(await MiniAuth.#endedReason(second, "unauthorized"));
     return second;
   }
 
@@ -187,14 +204,54 @@ export class MiniAuth extends EventTarget {
   }
 
   async #refreshNow(failed) {
+    // A logout not yet confirmed comes first, and no token comes after it.
+    if (this.#isLogoutPending()) {
+      await this.#endSession();
+      return null;
+    }
     if (this.#accessToken && this.#accessToken !== failed && !this.#nearExpiry()) return this.#accessToken;
     const res = await this.#fetch(`${this.#baseUrl}/auth/restoreAccessToken`, { method: "POST", credentials: "include" });
     if (res.ok) return this.#accept(await res.json(), "refresh", true);
     if (res.status === 400 || res.status === 401) {
-      this.#forget("refresh-refused");
+      this.#forget(await MiniAuth.#endedReason(res, "refresh-refused"));
       return null;
     }
     throw await MiniAuth.#error(res);
+  }
+
+  // ---- logout -------------------------------------------------------------------------
+
+  // POST /auth/logout, under the lock (the caller holds it). Only a 204 ends the pending
+  // logout: then every tab is told. Anything else is thrown and the logout stays pending.
+  async #endSession() {
+    const bearer = this.#logoutBearer ?? this.#accessToken;
+    const headers = bearer ? { Authorization: `Bearer ${bearer}` } : {};
+    const res = await this.#fetch(`${this.#baseUrl}/auth/logout`, { method: "POST", credentials: "include", headers });
+    if (res.status !== 204) throw await MiniAuth.#error(res);
+    this.#setLogoutPending(false);
+    this.#forget("logout");
+    this.#channel?.postMessage({ type: "signedout" });
+  }
+
+  // The mark lives in localStorage, so every tab of the origin sees it, even one opened later;
+  // in memory only where localStorage cannot be used (then this tab alone knows).
+  #isLogoutPending() {
+    try {
+      return globalThis.localStorage.getItem(this.#pendingKey) !== null;
+    } catch {
+      return this.#pendingHere;
+    }
+  }
+
+  #setLogoutPending(pending) {
+    this.#pendingHere = pending;
+    if (!pending) this.#logoutBearer = null;
+    try {
+      if (pending) globalThis.localStorage.setItem(this.#pendingKey, new Date().toISOString());
+      else globalThis.localStorage.removeItem(this.#pendingKey);
+    } catch {
+      // No storage (a sandboxed frame, a full quota): this tab's memory holds the mark.
+    }
   }
 
   #nearExpiry() {
@@ -233,10 +290,13 @@ export class MiniAuth extends EventTarget {
 
   #onTabMessage(message) {
     if (message?.type === "token" && typeof message.accessToken === "string" && message.expiresAt > this.#expiresAt
-        && !this.#loggingOut)
+        && !this.#loggingOut && !this.#isLogoutPending())
       this.#setToken(message.accessToken, message.expiresAt, "other-tab", false);
-    else if (message?.type === "signedout")
+    else if (message?.type === "signedout") {
+      this.#pendingHere = false;
+      this.#logoutBearer = null;
       this.#forget("logout-in-other-tab");
+    }
   }
 
   // ---- trusted origins ----------------------------------------------------------------
@@ -333,6 +393,17 @@ export class MiniAuth extends EventTarget {
     const controller = new AbortController();
     setTimeout(() => controller.abort(new DOMException("Timed out", "TimeoutError")), ms);
     return controller.signal;
+  }
+
+  // Why a 401 ended the session: the service's `reason` when it says `session_ended`
+  // (logout, revoked, password_changed, ...), else `fallback`. The response stays unread.
+  static async #endedReason(res, fallback) {
+    if (!/json/i.test(res.headers.get("Content-Type") ?? "")) return fallback;
+    try {
+      const problem = await res.clone().json();
+      if (problem?.code === "session_ended" && typeof problem.reason === "string" && problem.reason) return problem.reason;
+    } catch { /* not JSON */ }
+    return fallback;
   }
 
   static async #error(res) {
