@@ -2,7 +2,7 @@ using MiniAuth.Storage;
 
 namespace MiniAuth.Tests;
 
-public class SessionTests
+public class RefreshRotationTests
 {
     [Fact]
     public async Task RestoreWithTheCookieRotatesTheRefreshTokenIntoANewCookie()
