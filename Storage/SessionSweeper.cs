@@ -4,10 +4,19 @@ namespace MiniAuth.Storage;
 internal sealed partial class SessionSweeper(ISessionStore sessions, ILoginFailureStore loginFailures, TimeProvider time,
     IOptions<SweeperOptions> options, IOptions<SessionRetentionOptions> retention, ILogger<SessionSweeper> logger) : BackgroundService
 {
+    // Completes when the next pass to start has finished: tests await it instead of polling the store.
+    TaskCompletionSource _nextPass = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    internal Task NextPassAsync() => Volatile.Read(ref _nextPass).Task;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.Interval, time);
-        do { await SweepOnceAsync(stoppingToken); }
+        do
+        {
+            var pass = Interlocked.Exchange(ref _nextPass, new(TaskCreationOptions.RunContinuationsAsynchronously));
+            await SweepOnceAsync(stoppingToken);
+            pass.TrySetResult();
+        }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 

@@ -146,29 +146,68 @@ public class BackendSuiteTests
         Assert.Equal("The session was ended: password changed.", refused.GetProperty("detail").GetString());
     }
 
+    // The pin: SessionRecord (CanRotateFrom, Apply, TryRevoke) and RedisSessionScripts point here.
+    // Every session rule the C# and the Lua share, against ISessionStore itself.
     [Theory, OnLiteDb, OnServers]
-    public async Task TryRotateRefusesAStaleJtiAndARevokedSession(Backend backend)
+    public async Task SessionRulesHoldAlikeOnEveryBackend(Backend backend)
     {
         await using var store = await TestBackend.CreateAsync(backend);
         await using var app = store.NewApp();
-        var login = await app.NewClient().SignUpAndLoginAsync(delivery: "body");
         var sessions = app.Get<ISessionStore>();
-        var id = SessionIdOf(login.Refresh);
+        var ct = CancellationToken.None;
+        var start = app.Time.GetUtcNow();
+        Task Create(string id, string userId) => sessions.CreateAsync(new SessionRecord
+        {
+            Id = id, UserId = userId, CurrentJti = $"{id}-jti", CurrentIssuedAt = start,
+            CreatedAt = start, LastUsedAt = start, ExpiresAt = start + app.RefreshTokenLifetime,
+        }, ct);
+        await Create("ann-1", "ann");
+        app.Time.Advance(TimeSpan.FromMinutes(5));
         var now = app.Time.GetUtcNow();
-        var rotation = new SessionRotation("next", now, now + app.RefreshTokenLifetime);
+        var rotation = new SessionRotation("ann-1-next", now, now + app.RefreshTokenLifetime);
 
-        Assert.False(await sessions.TryRotateAsync(id, "not-the-current-one", rotation, CancellationToken.None));
-        Assert.False(await sessions.TryRotateAsync("no-such-session", Jti(login.Refresh), rotation, CancellationToken.None));
-        Assert.True(await sessions.TryRotateAsync(id, Jti(login.Refresh), rotation, CancellationToken.None));
-        Assert.False(await sessions.TryRotateAsync(id, Jti(login.Refresh), rotation with { NewJti = "branch" }, CancellationToken.None));
+        // Rotation: only the current jti of a session not revoked rotates, and only once.
+        Assert.False(await sessions.TryRotateAsync("ann-1", "not-the-current-one", rotation, ct));
+        Assert.False(await sessions.TryRotateAsync("no-such-session", "ann-1-jti", rotation, ct));
+        Assert.Equal("ann-1-jti", (await sessions.FindAsync("ann-1", ct))!.CurrentJti);
+        Assert.True(await sessions.TryRotateAsync("ann-1", "ann-1-jti", rotation, ct));
+        Assert.False(await sessions.TryRotateAsync("ann-1", "ann-1-jti", rotation with { NewJti = "branch" }, ct));
 
-        var rotated = (await sessions.FindAsync(id, CancellationToken.None))!;
-        Assert.Equal(("next", Jti(login.Refresh), now), (rotated.CurrentJti, rotated.PreviousJti, rotated.PreviousReplacedAt!.Value));
+        // The current token becomes the previous one, replaced now; the session is used now and slides.
+        var rotated = (await sessions.FindAsync("ann-1", ct))!;
+        Assert.Equal(("ann-1-next", "ann-1-jti", now), (rotated.CurrentJti, rotated.PreviousJti, rotated.PreviousReplacedAt!.Value));
+        Assert.Equal((now, now, now + app.RefreshTokenLifetime), (rotated.CurrentIssuedAt, rotated.LastUsedAt, rotated.ExpiresAt));
+        Assert.Equal(start, rotated.CreatedAt);
+        Assert.Null(rotated.RevokedAt);
 
-        Assert.True(await sessions.RevokeAsync(id, RevocationReasons.RevokedByUser, now, CancellationToken.None));
-        Assert.False(await sessions.RevokeAsync(id, RevocationReasons.Logout, now, CancellationToken.None));
-        Assert.False(await sessions.TryRotateAsync(id, "next", rotation with { NewJti = "after-revoke" }, CancellationToken.None));
-        Assert.Equal(RevocationReasons.RevokedByUser, (await sessions.FindAsync(id, CancellationToken.None))!.RevocationReason);
+        // Revocation: a session ends once, its first reason kept, and then no longer rotates.
+        Assert.True(await sessions.RevokeAsync("ann-1", RevocationReasons.RevokedByUser, now, ct));
+        Assert.False(await sessions.RevokeAsync("ann-1", RevocationReasons.Logout, now + TimeSpan.FromSeconds(1), ct));
+        Assert.False(await sessions.RevokeAsync("no-such-session", RevocationReasons.Logout, now, ct));
+        Assert.False(await sessions.TryRotateAsync("ann-1", "ann-1-next", rotation with { NewJti = "after-revoke" }, ct));
+        var revoked = (await sessions.FindAsync("ann-1", ct))!;
+        Assert.Equal(("ann-1-next", RevocationReasons.RevokedByUser, now), (revoked.CurrentJti, revoked.RevocationReason, revoked.RevokedAt!.Value));
+
+        // Revoking all of a user's sessions ends each live one but the one named, counts only those,
+        // and leaves another user's sessions alone.
+        foreach (var id in new[] { "ann-2", "ann-3", "ann-4" }) await Create(id, "ann");
+        await Create("bob-1", "bob");
+        var later = now + TimeSpan.FromMinutes(1);
+        Assert.Equal(2, await sessions.RevokeAllForUserAsync("ann", RevocationReasons.PasswordChanged, later, "ann-3", ct));
+        Assert.Equal(0, await sessions.RevokeAllForUserAsync("ann", RevocationReasons.ForcedByAdmin, later, "ann-3", ct));
+        var anns = (await sessions.ListForUserAsync("ann", ct)).OrderBy(s => s.Id, StringComparer.Ordinal)
+            .Select(s => (s.Id, s.RevocationReason, s.RevokedAt));
+        Assert.Equal(
+        [
+            ("ann-1", RevocationReasons.RevokedByUser, now), ("ann-2", RevocationReasons.PasswordChanged, later),
+            ("ann-3", null, null), ("ann-4", RevocationReasons.PasswordChanged, later),
+        ], anns);
+        Assert.Null(Assert.Single(await sessions.ListForUserAsync("bob", ct)).RevokedAt);
+
+        // Without a session named, the one left is ended too, and it alone is counted.
+        Assert.Equal(1, await sessions.RevokeAllForUserAsync("ann", RevocationReasons.ForcedByAdmin, later, null, ct));
+        Assert.Equal(RevocationReasons.ForcedByAdmin, (await sessions.FindAsync("ann-3", ct))!.RevocationReason);
+        Assert.Null(Assert.Single(await sessions.ListForUserAsync("bob", ct)).RevokedAt);
     }
 
     [Theory, OnLiteDb, OnServers]

@@ -1,8 +1,6 @@
-using Microsoft.Extensions.DependencyInjection;
-using MiniAuth.Storage;
-
 namespace MiniAuth.Tests;
 
+// GET /sessions, DELETE /sessions/{id} and DELETE /sessions: a user's own sessions, listed and ended.
 public class SessionsApiTests
 {
     [Fact]
@@ -153,63 +151,5 @@ public class SessionsApiTests
 
         await none.AssertProblemAsync(HttpStatusCode.Unauthorized);
         await refreshAsBearer.AssertProblemAsync(HttpStatusCode.Unauthorized);
-    }
-
-    [Fact]
-    public async Task LogoutIsTheReasonGivenToTheSessionsAccessToken()
-    {
-        await using var app = new MiniAuthApp();
-        var client = app.NewClient();
-        var login = await client.SignUpAndLoginAsync();
-        var logout = new HttpRequestMessage(HttpMethod.Post, "/auth/logout");
-        logout.Headers.Add("Cookie", $"refresh_token={login.Refresh}");
-
-        Assert.Equal(HttpStatusCode.NoContent, (await client.SendAsync(logout)).StatusCode);
-
-        Assert.Equal("The session was ended: logout.", await client.RefusedDetailAsync(login.AccessToken));
-    }
-
-    [Fact]
-    public async Task ReuseDetectionIsTheReasonGivenToTheSessionsAccessToken()
-    {
-        await using var app = new MiniAuthApp();
-        var client = app.NewClient();
-        var login = await client.SignUpAndLoginAsync(delivery: "body");
-        var rotated = await HttpHelpers.ReadLoginAsync(await client.RestoreWithBearerAsync(login.Refresh));
-        app.Time.Advance(app.RefreshReuseGrace + TimeSpan.FromSeconds(1));
-
-        Assert.Equal(HttpStatusCode.Unauthorized, (await client.RestoreWithBearerAsync(login.Refresh)).StatusCode);
-
-        Assert.Equal("The session was ended: refresh token reuse detected.", await client.RefusedDetailAsync(rotated.AccessToken));
-    }
-
-    [Fact]
-    public async Task AnExpiredSessionIsTheReasonGivenToAnAccessTokenThatOutlivesIt()
-    {
-        await using var app = new MiniAuthApp(settings: new Dictionary<string, string?> { ["MiniAuth:RefreshTokenLifetime"] = "00:01:00" });
-        var client = app.NewClient();
-        var login = await client.SignUpAndLoginAsync();
-
-        app.Time.Advance(TimeSpan.FromSeconds(61));
-
-        Assert.Equal("The session has expired.", await client.RefusedDetailAsync(login.AccessToken));
-    }
-
-    [Fact]
-    public async Task ARevokedSessionKeepsItsReasonUntilTheSweeperRemovesIt()
-    {
-        await using var app = new MiniAuthApp();
-        var client = app.NewClient();
-        var login = await client.SignUpAndLoginAsync();
-        Assert.Equal(HttpStatusCode.NoContent, (await client.SendAsync(HttpMethod.Delete, "/sessions", login.AccessToken)).StatusCode);
-        var sweeper = app.Services.GetServices<Microsoft.Extensions.Hosting.IHostedService>().OfType<SessionSweeper>().Single();
-        var store = app.Get<ISessionStore>();
-
-        await sweeper.SweepOnceAsync(CancellationToken.None);
-        Assert.Equal(RevocationReasons.RevokedByUser, (await store.FindAsync(login.SessionId(), CancellationToken.None))?.RevocationReason);
-
-        app.Time.Advance(app.AccessTokenLifetime + TimeSpan.FromSeconds(1));
-        await sweeper.SweepOnceAsync(CancellationToken.None);
-        Assert.Null(await store.FindAsync(login.SessionId(), CancellationToken.None));
     }
 }
