@@ -21,11 +21,11 @@ public class AuditTrailTests
         await client.LoginFromAsync(HttpHelpers.NewEmail(), "wrong password here", address: ip);
         var login = await HttpHelpers.ReadLoginAsync(await client.LoginFromAsync(email, address: ip));
         var refreshRequest = new HttpRequestMessage(HttpMethod.Post, "/auth/restoreAccessToken").From(ip);
-        refreshRequest.Headers.Add("Cookie", $"refresh_token={login.Refresh}");
+        refreshRequest.Headers.Add("Cookie", $"{HttpHelpers.RefreshCookieName}={login.Refresh}");
         var rotated = await HttpHelpers.ReadLoginAsync(await client.SendAsync(refreshRequest));
         app.Time.Advance(TimeSpan.FromMinutes(1));
         var reuse = new HttpRequestMessage(HttpMethod.Post, "/auth/restoreAccessToken").From(ip);
-        reuse.Headers.Add("Cookie", $"refresh_token={login.Refresh}");
+        reuse.Headers.Add("Cookie", $"{HttpHelpers.RefreshCookieName}={login.Refresh}");
         await client.SendAsync(reuse);
         var second = await HttpHelpers.ReadLoginAsync(await client.LoginFromAsync(email, address: ip));
         await client.SendAsync(HttpMethod.Post, "/profile/password", second.AccessToken, new { currentPassword = "wrong password here", newPassword }, ip);

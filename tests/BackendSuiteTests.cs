@@ -63,10 +63,10 @@ public class BackendSuiteTests
 
         app.Time.Advance(app.RefreshReuseGrace + TimeSpan.FromSeconds(1));
         var reuse = await (await client.RestoreWithBearerAsync(login.Refresh)).AssertProblemAsync(HttpStatusCode.Unauthorized);
-        Assert.Contains(RevocationReasons.ReuseDetected, reuse.GetProperty("detail").GetString());
+        Assert.Equal(RevocationReasons.ReuseDetected, reuse.GetProperty("reason").GetString());
         await (await client.RestoreWithBearerAsync(restored.Refresh)).AssertProblemAsync(HttpStatusCode.Unauthorized);
         var profile = await (await client.FetchProfileAsync(restored.AccessToken)).AssertProblemAsync(HttpStatusCode.Unauthorized);
-        Assert.Contains(RevocationReasons.ReuseDetected, profile.GetProperty("detail").GetString());
+        Assert.Equal(RevocationReasons.ReuseDetected, profile.GetProperty("reason").GetString());
     }
 
     [Theory, OnLiteDb, OnServers]

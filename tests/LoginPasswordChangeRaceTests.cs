@@ -56,7 +56,7 @@ public class LoginPasswordChangeRaceTests
         // refused, and the owner's list shows only the owner's own session.
         var refreshToken = raced.Services.GetRequiredService<TokenService>().CreateRefreshToken(session);
         var restore = await (await client.RestoreWithBearerAsync(refreshToken)).AssertProblemAsync(HttpStatusCode.Unauthorized);
-        Assert.Contains(RevocationReasons.PasswordChanged, restore.GetProperty("detail").GetString());
+        Assert.Equal(RevocationReasons.PasswordChanged, restore.GetProperty("reason").GetString());
         var live = await client.ListSessionsAsync(owner.AccessToken);
         Assert.Equal(new[] { owner.SessionId() }, live.Select(s => s.GetProperty("id").GetString()));
         app.Logs.AssertAudit("LoginOvertakenByPasswordChange", ("UserId", owner.UserId()), ("SessionId", session.Id));

@@ -44,7 +44,7 @@ public class LoginTests
         Assert.True(cookie.HttpOnly);
         Assert.True(cookie.Secure);
         Assert.Equal(Microsoft.Net.Http.Headers.SameSiteMode.Strict, cookie.SameSite);
-        Assert.Equal("/auth", cookie.Path.Value);
+        Assert.Equal("/", cookie.Path.Value);
         Assert.Equal(app.RefreshTokenLifetime, cookie.MaxAge);
         Assert.Null(login.RefreshToken);
         Assert.Equal("refresh+jwt", HttpHelpers.Header(cookie.Value.Value!).GetProperty("typ").GetString());

@@ -10,7 +10,7 @@ public class LogoutTests
         var client = app.NewClient();
         var login = await client.SignUpAndLoginAsync();
         var request = new HttpRequestMessage(HttpMethod.Post, "/auth/logout");
-        request.Headers.Add("Cookie", $"refresh_token={login.Refresh}");
+        request.Headers.Add("Cookie", $"{HttpHelpers.RefreshCookieName}={login.Refresh}");
 
         var response = await client.SendAsync(request);
 

@@ -83,7 +83,7 @@ public class RestoreAccessTokenTests
         await response.AssertProblemAsync(HttpStatusCode.Unauthorized);
         var cookie = HttpHelpers.RefreshCookie(response)!;
         Assert.True(cookie.Expires < DateTimeOffset.UnixEpoch.AddDays(1));
-        Assert.Equal("/auth", cookie.Path.Value);
+        Assert.Equal("/", cookie.Path.Value);
     }
 
     [Fact]

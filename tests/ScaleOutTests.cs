@@ -66,11 +66,11 @@ public class ScaleOutTests
 
         a.Time.Advance(a.RefreshReuseGrace + TimeSpan.FromSeconds(1));
         var reuse = await (await b.NewClient().RestoreWithBearerAsync(login.Refresh)).AssertProblemAsync(HttpStatusCode.Unauthorized);
-        Assert.Contains(RevocationReasons.ReuseDetected, reuse.GetProperty("detail").GetString());
+        Assert.Equal(RevocationReasons.ReuseDetected, reuse.GetProperty("reason").GetString());
 
         await (await a.NewClient().RestoreWithBearerAsync(rotated.Refresh)).AssertProblemAsync(HttpStatusCode.Unauthorized);
         var profile = await (await a.NewClient().FetchProfileAsync(rotated.AccessToken)).AssertProblemAsync(HttpStatusCode.Unauthorized);
-        Assert.Contains(RevocationReasons.ReuseDetected, profile.GetProperty("detail").GetString());
+        Assert.Equal(RevocationReasons.ReuseDetected, profile.GetProperty("reason").GetString());
     }
 
     [ServersFact]
@@ -299,7 +299,7 @@ public class ScaleOutTests
 
         // A logout that cannot reach the store still drops the browser's cookie.
         var logout = new HttpRequestMessage(HttpMethod.Post, "/auth/logout");
-        logout.Headers.Add("Cookie", $"refresh_token={signedIn.Refresh}");
+        logout.Headers.Add("Cookie", $"{HttpHelpers.RefreshCookieName}={signedIn.Refresh}");
         var loggedOut = await client.SendAsync(logout);
         await loggedOut.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
         Assert.True(HttpHelpers.RefreshCookie(loggedOut)!.Expires < DateTimeOffset.UnixEpoch.AddDays(1));

@@ -14,7 +14,7 @@ public class SessionEndReasonTests
         var client = app.NewClient();
         var login = await client.SignUpAndLoginAsync();
         var logout = new HttpRequestMessage(HttpMethod.Post, "/auth/logout");
-        logout.Headers.Add("Cookie", $"refresh_token={login.Refresh}");
+        logout.Headers.Add("Cookie", $"{HttpHelpers.RefreshCookieName}={login.Refresh}");
 
         Assert.Equal(HttpStatusCode.NoContent, (await client.SendAsync(logout)).StatusCode);
 
@@ -38,13 +38,23 @@ public class SessionEndReasonTests
     [Fact]
     public async Task AnExpiredSessionIsTheReasonGivenToAnAccessTokenThatOutlivesIt()
     {
-        await using var app = new MiniAuthApp(settings: new Dictionary<string, string?> { ["MiniAuth:RefreshTokenLifetime"] = "00:01:00" });
+        // An access token never outlives its session (its exp is the session's end), but within
+        // ClockSkew it is still presented after it: then the session says why.
+        await using var app = new MiniAuthApp(settings: new Dictionary<string, string?>
+        {
+            ["MiniAuth:RefreshTokenLifetime"] = "00:01:00",
+            ["MiniAuth:ClockSkew"] = "00:00:30",
+        });
         var client = app.NewClient();
         var login = await client.SignUpAndLoginAsync();
+        var claims = HttpHelpers.Claims(login.AccessToken);
+        Assert.Equal(claims.GetProperty("iat").GetInt64() + 60, claims.GetProperty("exp").GetInt64());
 
         app.Time.Advance(TimeSpan.FromSeconds(61));
 
-        Assert.Equal("The session has expired.", await client.RefusedDetailAsync(login.AccessToken));
+        var problem = await (await client.FetchProfileAsync(login.AccessToken)).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal("The session has expired.", problem.GetProperty("detail").GetString());
+        Assert.Equal("expired", problem.GetProperty("reason").GetString());
     }
 
     [Fact]

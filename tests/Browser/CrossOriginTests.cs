@@ -116,6 +116,6 @@ public class CrossOriginTests(ITestOutputHelper output)
 
         Assert.Equal("TypeError", outcome);
         Assert.Equal(0, browser.CountResponses("/auth/login", 200));
-        Assert.DoesNotContain(await browser.Context.CookiesAsync(), c => c.Name == "refresh_token");
+        Assert.DoesNotContain(await browser.Context.CookiesAsync(), c => c.Name == HttpHelpers.RefreshCookieName);
     }
 }

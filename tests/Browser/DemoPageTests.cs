@@ -181,7 +181,7 @@ public class DemoPageTests(ITestOutputHelper output)
         Assert.InRange(browser.RefreshCalls.Count, 0, 1);
         await Expect(second.Locator("#status")).ToHaveTextAsync("Signed out");
         await Expect(second.Locator("#signed-in")).ToBeHiddenAsync();
-        Assert.DoesNotContain(await browser.Context.CookiesAsync(), c => c.Name == "refresh_token");
+        Assert.DoesNotContain(await browser.Context.CookiesAsync(), c => c.Name == HttpHelpers.RefreshCookieName);
     }
 
     [BrowserFact]
@@ -256,16 +256,16 @@ public class DemoPageTests(ITestOutputHelper output)
         await AssertNothingReadableAsync();
 
         // The cookie is there all along, just out of the page's reach.
-        var cookie = Assert.Single(await browser.Context.CookiesAsync(), c => c.Name == "refresh_token");
+        var cookie = Assert.Single(await browser.Context.CookiesAsync(), c => c.Name == HttpHelpers.RefreshCookieName);
         Assert.True(cookie.HttpOnly);
         Assert.True(cookie.Secure);
         Assert.Equal(SameSiteAttribute.Strict, cookie.SameSite);
-        Assert.Equal("/auth", cookie.Path);
+        Assert.Equal("/", cookie.Path);
         Assert.Equal(2, browser.CountResponses("/auth/restoreAccessToken", 200));
 
         async Task AssertNothingReadableAsync()
         {
-            var refreshToken = Assert.Single(await browser.Context.CookiesAsync(), c => c.Name == "refresh_token").Value;
+            var refreshToken = Assert.Single(await browser.Context.CookiesAsync(), c => c.Name == HttpHelpers.RefreshCookieName).Value;
             var readable = await page.EvaluateAsync<string>(
                 "() => JSON.stringify([document.cookie, Object.entries(localStorage), Object.entries(sessionStorage)])");
             Assert.Equal("[\"\",[],[]]", readable);

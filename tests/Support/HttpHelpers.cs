@@ -12,6 +12,7 @@ public sealed record Login(HttpResponseMessage Response, JsonElement Body, strin
 public static class HttpHelpers
 {
     public const string Password = "correct horse battery staple";
+    public const string RefreshCookieName = "__Host-refresh_token";
 
     public static string NewEmail() => $"user-{Guid.NewGuid():N}@example.test";
 
@@ -44,12 +45,12 @@ public static class HttpHelpers
         return new Login(response, body, body.GetProperty("accessToken").GetString()!, refresh, RefreshCookie(response));
     }
 
-    public static SetCookieHeaderValue? RefreshCookie(HttpResponseMessage response, string name = "refresh_token") =>
+    public static SetCookieHeaderValue? RefreshCookie(HttpResponseMessage response, string name = RefreshCookieName) =>
         response.Headers.TryGetValues("Set-Cookie", out var values)
             ? SetCookieHeaderValue.ParseList(values.ToList()).SingleOrDefault(c => c.Name == name)
             : null;
 
-    public static Task<HttpResponseMessage> RestoreWithCookieAsync(this HttpClient client, string refreshToken, string cookieName = "refresh_token")
+    public static Task<HttpResponseMessage> RestoreWithCookieAsync(this HttpClient client, string refreshToken, string cookieName = RefreshCookieName)
     {
         var request = new HttpRequestMessage(HttpMethod.Post, "/auth/restoreAccessToken");
         request.Headers.Add("Cookie", $"{cookieName}={refreshToken}");
