@@ -8,6 +8,7 @@ public static class TokenServices
     {
         services.AddValidatedOptions<TokenOptions>(TokenOptions.Section);
         services.AddValidatedOptions<SigningKeyOptions>(SigningKeyOptions.Section);
+        services.AddSingleton<SigningKeyProtector>();
         services.AddSingleton<SigningKeyRing>();
         services.AddSingleton<TokenService>();
         services.AddHostedService<SigningKeyLoader>();
