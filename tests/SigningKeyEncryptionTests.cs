@@ -132,6 +132,29 @@ public sealed class SigningKeyEncryptionTests : IDisposable
         Assert.Contains("is encrypted", StartFailure(without));
     }
 
+    [Theory, OnLiteDb, OnServers]
+    public async Task OnEveryBackendAPlainKeyIsEncryptedInPlaceAndARevokedOneStaysOut(Backend backend)
+    {
+        await using var store = await TestBackend.CreateAsync(backend);
+        var withKey = With(Setting, NewKey());
+        Login login;
+        await using (var plain = store.NewApp(_time))
+            login = await plain.NewClient().SignUpAndLoginAsync(delivery: "body");
+        var kid = HttpHelpers.Header(login.AccessToken).GetProperty("kid").GetString()!;
+
+        await using var app = store.NewApp(_time, withKey);
+        var client = app.NewClient();
+        Assert.False(IsPkcs8(Assert.Single(await StoredKeysAsync(app)).PrivateKey));
+        Assert.Equal(HttpStatusCode.OK, (await client.FetchProfileAsync(login.AccessToken)).StatusCode);
+
+        var revoked = await app.Get<MiniAuth.Auth.Tokens.SigningKeyRing>().RevokeAsync(kid, default);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.FetchProfileAsync(login.AccessToken)).StatusCode);
+        var stored = Assert.Single(await StoredKeysAsync(app));
+        Assert.Equal(revoked!.SigningKeyId, stored.Id);
+        Assert.False(IsPkcs8(stored.PrivateKey));
+        Assert.Equal(HttpStatusCode.OK, (await client.FetchProfileAsync((await client.SignUpAndLoginAsync()).AccessToken)).StatusCode);
+    }
+
     [Theory]
     [InlineData("MiniAuth:SigningKeys:EncryptionKey", "c2hvcnQ=", "exactly 32 bytes")]
     [InlineData("MiniAuth:SigningKeys:EncryptionKey", "not base64!", "not base64")]
