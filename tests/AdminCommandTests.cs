@@ -137,6 +137,81 @@ public sealed class AdminCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task RevokeSigningKeyRefusesEveryTokenOfTheKeyAndPrintsTheKeyThatSignsNow()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        Login before;
+        await using (var app = new MiniAuthApp(_databasePath, time: time))
+            before = await app.NewClient().SignUpAndLoginAsync(delivery: "body");
+        var kid = HttpHelpers.Header(before.AccessToken).GetProperty("kid").GetString()!;
+
+        var revoked = await RunAsync(null, "revoke-signing-key", "--kid", kid);
+
+        Assert.Equal(0, revoked.ExitCode);
+        var said = Regex.Match(revoked.Output, @"^Revoked key (\S+): .* Key (\S+) signs now\.");
+        Assert.True(said.Success, revoked.Output);
+        Assert.Equal(kid, said.Groups[1].Value);
+        Assert.DoesNotContain("Ended", revoked.Output);
+        await using var restarted = new MiniAuthApp(_databasePath, time: time);
+        var client = restarted.NewClient();
+        var jwks = await (await client.GetAsync("/.well-known/jwks.json")).JsonAsync();
+        Assert.Equal([said.Groups[2].Value], jwks.GetProperty("keys").EnumerateArray().Select(k => k.GetProperty("kid").GetString()!));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.FetchProfileAsync(before.AccessToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.RestoreWithBearerAsync(before.Refresh)).StatusCode);
+        var after = await client.SignUpAndLoginAsync();
+        Assert.Equal(said.Groups[2].Value, HttpHelpers.Header(after.AccessToken).GetProperty("kid").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await client.FetchProfileAsync(after.AccessToken)).StatusCode);
+    }
+
+    [Fact]
+    public async Task RevokeSigningKeyWithEndSessionsEndsEverySessionOfEveryUser()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var email = HttpHelpers.NewEmail();
+        Login first, second, third;
+        string oldKid, newKid;
+        await using (var app = new MiniAuthApp(_databasePath, time: time))
+        {
+            var client = app.NewClient();
+            first = await client.SignUpAndLoginAsync(email: email);
+            second = await client.LoginAsync(email);
+            oldKid = HttpHelpers.Header(first.AccessToken).GetProperty("kid").GetString()!;
+            // A session whose tokens the next key signed: only --end-sessions ends it.
+            var rotated = await app.Get<MiniAuth.Auth.Tokens.SigningKeyRing>().RotateAsync(default);
+            newKid = rotated.KeyId;
+            time.Advance(rotated.SignsFrom - time.GetUtcNow());
+            third = await client.SignUpAndLoginAsync();
+        }
+
+        var revoked = await RunAsync(null, "revoke-signing-key", "--kid", oldKid, "--end-sessions");
+
+        Assert.True(revoked.ExitCode == 0, revoked.Error);
+        Assert.Contains($"Key {newKid} signs now.", revoked.Output);
+        Assert.Contains("Ended 3 sessions.", revoked.Output);
+        // The audit trail, on standard error.
+        Assert.Contains("MiniAuth.Auth.AuditTrail[3053]", revoked.Error);
+        Assert.Contains($"revoked the signing key {oldKid}; key {newKid} signs now; 3 sessions ended", revoked.Error);
+        await using var restarted = new MiniAuthApp(_databasePath, time: time);
+        var client2 = restarted.NewClient();
+        foreach (var login in new[] { first, second })
+            Assert.Equal(HttpStatusCode.Unauthorized, (await client2.FetchProfileAsync(login.AccessToken)).StatusCode);
+        Assert.Equal("The session was ended: forced by admin.", await client2.RefusedDetailAsync(third.AccessToken));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client2.RestoreWithCookieAsync(third.Refresh)).StatusCode);
+    }
+
+    [Fact]
+    public async Task RevokeSigningKeyRefusesAnUnknownKidAndAMissingOne()
+    {
+        var unknown = await RunAsync(null, "revoke-signing-key", "--kid", "no-such-kid");
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("There is no signing key no-such-kid", unknown.Error);
+
+        var missing = await RunAsync(null, "revoke-signing-key");
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("--kid", missing.Error);
+    }
+
+    [Fact]
     public async Task CommandsRefuseToRunWhileTheServiceHoldsTheStore()
     {
         await using var app = new MiniAuthApp(_databasePath);

@@ -35,6 +35,14 @@ public static class AdminCommands
                                    have expired. With the LiteDB store, restart the
                                    service within that time, or the key signs from the
                                    start without having been published first.
+          revoke-signing-key --kid <kid> [--end-sessions]
+                                   For a compromised key: remove it from the store, so
+                                   the service no longer publishes it and refuses every
+                                   token it signed (a running instance within
+                                   ReloadInterval). If it was the only unretired key, a
+                                   new one signs at once; the key that signs now is
+                                   printed. --end-sessions also ends every session of
+                                   every user (forced by admin): everyone logs in again.
 
         Stop the service first when it uses the LiteDB store: one process holds the file.
         """;
@@ -54,6 +62,11 @@ public static class AdminCommands
             return Usage;
         }
 
+        // The host read the arguments before they were parsed here, and it takes a flag's next
+        // argument as the flag's value ("--end-sessions --MiniAuth:Storage:Path=…" loses the path):
+        // the configuration arguments are read again, on their own, last so that they win.
+        builder.Configuration.AddCommandLine(command.Configuration);
+
         // Logs, the audit trail among them, go to standard error: standard output is the answer.
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace);
@@ -70,6 +83,7 @@ public static class AdminCommands
                 "list-users" => await ListUsersAsync(services, output, ct),
                 "end-sessions" => await EndSessionsAsync(services, command, output, error, ct),
                 "rotate-signing-key" => await RotateSigningKeyAsync(services, output, ct),
+                "revoke-signing-key" => await RevokeSigningKeyAsync(services, command, output, error, ct),
                 _ => throw new InvalidOperationException(command.Name),
             };
         }
@@ -166,6 +180,38 @@ public static class AdminCommands
         return Ok;
     }
 
+    static async Task<int> RevokeSigningKeyAsync(IServiceProvider services, Command command, TextWriter output,
+        TextWriter error, CancellationToken ct)
+    {
+        if (command.Get("kid") is not { } kid)
+        {
+            error.WriteLine("Name the key with --kid <kid> (the kid of its tokens' header, or of the JWKS).");
+            return Failed;
+        }
+        var ring = services.GetRequiredService<SigningKeyRing>();
+        // Loaded first, so that a store that cannot be opened (an encryption key missing) is not changed.
+        await ring.LoadAsync(ct);
+        if (await ring.RevokeAsync(kid, ct) is not { } revoked)
+        {
+            error.WriteLine($"There is no signing key {kid} in the store.");
+            return Failed;
+        }
+        int? ended = null;
+        if (command.Get("end-sessions") is not null)
+        {
+            var sessions = services.GetRequiredService<ISessionStore>();
+            var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+            ended = 0;
+            foreach (var user in await services.GetRequiredService<IUserStore>().ListAsync(ct))
+                ended += await sessions.RevokeAllForUserAsync(user.Id, RevocationReasons.ForcedByAdmin, now, null, ct);
+        }
+        services.GetRequiredService<AuditTrail>().CommandSigningKeyRevoked(revoked.KeyId, revoked.SigningKeyId, ended);
+        output.WriteLine($"Revoked key {revoked.KeyId}: every token it signed is refused from now on (by a running service " +
+            $"within MiniAuth:SigningKeys:ReloadInterval). Key {revoked.SigningKeyId} signs now.");
+        if (ended is not null) output.WriteLine($"Ended {ended} sessions.");
+        return Ok;
+    }
+
     static string? ReadPassword(TextReader input, TextWriter error)
     {
         if (!ReferenceEquals(input, Console.In) || Console.IsInputRedirected) return input.ReadLine();
@@ -180,7 +226,7 @@ public static class AdminCommands
         return password.ToString();
     }
 
-    sealed record Command(string Name, Dictionary<string, string> Options)
+    sealed record Command(string Name, Dictionary<string, string> Options, string[] Configuration)
     {
         public string? Get(string option) => Options.GetValueOrDefault(option);
     }
@@ -191,26 +237,36 @@ public static class AdminCommands
         ["list-users"] = [],
         ["end-sessions"] = ["email", "user-id"],
         ["rotate-signing-key"] = [],
+        ["revoke-signing-key"] = ["kid", "end-sessions"],
     };
+
+    // Options that take no value.
+    static readonly HashSet<string> Flags = ["end-sessions"];
 
     // --option value or --option=value; --Section:Key[=value] is configuration, left to the host.
     static Command? Parse(string[] args)
     {
         if (args.Length == 0 || !KnownOptions.TryGetValue(args[0], out var known)) return null;
         var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        var configuration = new List<string>();
         for (var i = 1; i < args.Length; i++)
         {
             if (!args[i].StartsWith("--", StringComparison.Ordinal)) return null;
             var (key, value) = args[i].IndexOf('=') is var eq and > 0 ? (args[i][2..eq], args[i][(eq + 1)..]) : (args[i][2..], null);
+            if (value is null && Flags.Contains(key)) value = "";
             if (value is null)
             {
                 if (i + 1 >= args.Length) return null;
                 value = args[++i];
             }
-            if (key.Contains(':')) continue;
+            if (key.Contains(':'))
+            {
+                configuration.Add($"--{key}={value}");
+                continue;
+            }
             if (!known.Contains(key)) return null;
             options[key] = value;
         }
-        return new Command(args[0], options);
+        return new Command(args[0], options, configuration.ToArray());
     }
 }

@@ -104,4 +104,9 @@ public sealed partial class AuditTrail(ILoggerFactory loggers)
     [LoggerMessage(EventId = 3052, EventName = "CommandSigningKeyRotated", Level = LogLevel.Warning,
         Message = "Admin command: rotated the signing key; key {KeyId} is published at the service's next key reload and signs from {SignsFrom}")]
     public partial void CommandSigningKeyRotated(string keyId, string signsFrom);
+
+    // A compromised key: its tokens are refused from now on; EndedSessions is null when sessions were left alone.
+    [LoggerMessage(EventId = 3053, EventName = "CommandSigningKeyRevoked", Level = LogLevel.Warning,
+        Message = "Admin command: revoked the signing key {KeyId}; key {SigningKeyId} signs now; {EndedSessions} sessions ended")]
+    public partial void CommandSigningKeyRevoked(string keyId, string signingKeyId, int? endedSessions);
 }

@@ -16,7 +16,7 @@ namespace MiniAuth.Auth.Tokens;
 // that moment, computed alike everywhere. The oldest unretired key signs while no newer one may: the first key of an empty
 // store, which signs at once (nobody can have seen an older key).
 public sealed class SigningKeyRing(ISigningKeyStore store, TimeProvider time, IOptions<TokenOptions> options,
-    IOptions<SigningKeyOptions> keyOptions)
+    IOptions<SigningKeyOptions> keyOptions, SigningKeyProtector protector)
 {
     // Garbage kids cost the store at most one read per this interval per instance.
     public static readonly TimeSpan UnknownKidReloadThrottle = TimeSpan.FromSeconds(1);
@@ -70,6 +70,10 @@ public sealed class SigningKeyRing(ISigningKeyStore store, TimeProvider time, IO
         {
             var now = time.GetUtcNow();
             var records = await ListLiveAsync(now, ct);
+            // Every key opens before anything is written: a missing or wrong encryption key stops
+            // here, before a new key or a migrated one could be stored under it.
+            var opened = OpenAll(records, _keys);
+            await EncryptPlainRecordsAsync(records, ct);
             if (!records.Any(r => r.RetiredAt is null))
             {
                 await store.AddAsync(NewKey(now), ct);
@@ -88,9 +92,29 @@ public sealed class SigningKeyRing(ISigningKeyStore store, TimeProvider time, IO
                 signers.RemoveAt(0);
             }
 
-            _keys = Build(records, signers, _keys);
+            _keys = Build(records, signers, opened);
         }
         finally { _reload.Release(); }
+    }
+
+    // A compromised key: it leaves the store, so this ring drops it at once and other instances
+    // at their next reload (an unknown-kid reload cannot bring it back), and every token it
+    // signed is refused from then on. When it was the last unretired key, a replacement is
+    // stored first and signs at once, so there is always a signer. Null for an unknown kid.
+    public async Task<RevokedSigningKey?> RevokeAsync(string kid, CancellationToken ct)
+    {
+        var records = await store.ListAsync(ct);
+        if (records.FirstOrDefault(r => r.Id == kid) is not { } revoked) return null;
+        if (revoked.RetiredAt is null && !records.Any(r => r.Id != kid && r.RetiredAt is null))
+        {
+            var createdAt = time.GetUtcNow();
+            foreach (var record in records)
+                if (record.CreatedAt >= createdAt) createdAt = record.CreatedAt + TimeSpan.FromMilliseconds(1);
+            await store.AddAsync(NewKey(createdAt), ct);
+        }
+        await store.DeleteAsync(kid, ct);
+        await LoadAsync(ct);
+        return new RevokedSigningKey(kid, SigningCredentials.Kid);
     }
 
     // Adds a key that is published at once and signs from PublishLead later on, when every
@@ -164,22 +188,32 @@ public sealed class SigningKeyRing(ISigningKeyStore store, TimeProvider time, IO
         return records;
     }
 
-    static SigningKeyRecord NewKey(DateTimeOffset now)
+    SigningKeyRecord NewKey(DateTimeOffset now)
     {
         using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        return new SigningKeyRecord
-        {
-            Id = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(12)),
-            PrivateKey = ecdsa.ExportPkcs8PrivateKey(),
-            CreatedAt = now,
-        };
+        var id = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(12));
+        return new SigningKeyRecord { Id = id, PrivateKey = protector.Protect(id, ecdsa.ExportPkcs8PrivateKey()), CreatedAt = now };
     }
 
-    KeySet Build(IEnumerable<SigningKeyRecord> records, IReadOnlyList<SigningKeyRecord> signers, KeySet? previous)
+    // With an encryption key configured, keys stored before it was are encrypted in place.
+    async Task EncryptPlainRecordsAsync(List<SigningKeyRecord> records, CancellationToken ct)
+    {
+        if (!protector.Encrypts) return;
+        foreach (var record in records.Where(r => !SigningKeyProtector.IsEncrypted(r.PrivateKey)))
+        {
+            record.PrivateKey = protector.Protect(record.Id, record.PrivateKey);
+            await store.UpdateAsync(record, ct);
+        }
+    }
+
+    Dictionary<string, LiveKey> OpenAll(IEnumerable<SigningKeyRecord> records, KeySet? previous) =>
+        records.ToDictionary(r => r.Id, r => previous?.Live.GetValueOrDefault(r.Id) ?? Open(r), StringComparer.Ordinal);
+
+    KeySet Build(IEnumerable<SigningKeyRecord> records, IReadOnlyList<SigningKeyRecord> signers, IReadOnlyDictionary<string, LiveKey> opened)
     {
         var live = new Dictionary<string, LiveKey>(StringComparer.Ordinal);
         foreach (var record in records.OrderBy(r => r.CreatedAt).ThenBy(r => r.Id, StringComparer.Ordinal))
-            live[record.Id] = previous?.Live.GetValueOrDefault(record.Id) ?? Open(record);
+            live[record.Id] = opened.GetValueOrDefault(record.Id) ?? Open(record);
         // Keys that left are not disposed: a request in flight may still hold one, and the GC frees them.
         var published = live.Values.Select(k => k.Key).ToList();
         // The oldest signs from the start: while no newer key may, it is the one everybody knows.
@@ -187,10 +221,10 @@ public sealed class SigningKeyRing(ISigningKeyStore store, TimeProvider time, IO
         return new KeySet(signing, live, published);
     }
 
-    static LiveKey Open(SigningKeyRecord record)
+    LiveKey Open(SigningKeyRecord record)
     {
         var ecdsa = ECDsa.Create();
-        ecdsa.ImportPkcs8PrivateKey(record.PrivateKey, out _);
+        ecdsa.ImportPkcs8PrivateKey(protector.Unprotect(record.Id, record.PrivateKey), out _);
         var key = new ECDsaSecurityKey(ecdsa) { KeyId = record.Id };
         return new LiveKey(key, new SigningCredentials(key, SecurityAlgorithms.EcdsaSha256));
     }

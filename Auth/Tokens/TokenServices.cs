@@ -9,6 +9,7 @@ public static class TokenServices
         services.AddValidatedOptions<TokenOptions>(TokenOptions.Section);
         services.PostConfigure<TokenOptions>(tokens => tokens.Issuer ??= tokens.PublicOrigin ?? "miniauth");
         services.AddValidatedOptions<SigningKeyOptions>(SigningKeyOptions.Section);
+        services.AddSingleton<SigningKeyProtector>();
         services.AddSingleton<SigningKeyRing>();
         services.AddSingleton<TokenService>();
         services.AddHostedService<SigningKeyLoader>();

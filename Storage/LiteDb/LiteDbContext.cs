@@ -1,28 +1,23 @@
 using System.Globalization;
 using LiteDB;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace MiniAuth.Storage.LiteDb;
 
 // The one LiteDatabase of the process. LiteDB does not keep other processes out of its file,
 // so the store holds StoreFileLock beside it for as long as it runs.
-public sealed class LiteDbContext : IDisposable
+public sealed partial class LiteDbContext : IDisposable
 {
     readonly StoreFileLock? _fileLock;
 
-    public LiteDbContext(IOptions<StorageOptions> options)
+    public LiteDbContext(IOptions<StorageOptions> options, ILogger<LiteDbContext> logger)
     {
         var path = options.Value.Path;
         if (path != ":memory:")
         {
             path = System.IO.Path.GetFullPath(path);
-            var folder = System.IO.Path.GetDirectoryName(path)!;
-            // The file holds the private signing key: a folder made here is the service account's alone.
-            if (!Directory.Exists(folder))
-            {
-                if (OperatingSystem.IsWindows()) Directory.CreateDirectory(folder);
-                else Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            }
+            if (StoreFolder.Prepare(path)) LogFolderTightened(logger, System.IO.Path.GetDirectoryName(path)!);
             _fileLock = StoreFileLock.Acquire(path);
         }
 
@@ -33,9 +28,6 @@ public sealed class LiteDbContext : IDisposable
             // Applies when the file is created; emails are normalized before they get here.
             Collation = new Collation(CultureInfo.InvariantCulture.LCID, CompareOptions.Ordinal),
         }, CreateMapper());
-        // Also when the folder was there before: the file is the service account's alone.
-        if (path != ":memory:" && !OperatingSystem.IsWindows())
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
         Users = Database.GetCollection<UserRecord>("users");
         Users.EnsureIndex(u => u.NormalizedEmail, unique: true);
@@ -68,6 +60,10 @@ public sealed class LiteDbContext : IDisposable
         mapper.RegisterType(Serialize, bson => new DateTimeOffset(bson.AsInt64, TimeSpan.Zero));
         return mapper;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The store folder {Folder} could be entered by other accounts; " +
+        "MiniAuth made it the service account's alone (0700). Create it so (e.g. systemd StateDirectoryMode=0700) to keep this quiet.")]
+    static partial void LogFolderTightened(ILogger logger, string folder);
 
     public void Dispose()
     {
