@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.Extensions.FileProviders;
 using Microsoft.Net.Http.Headers;
 
 namespace MiniAuth.Auth.Browser;
@@ -27,12 +28,15 @@ public static class BrowserAccess
         return services;
     }
 
-    // The demo page and miniauth.js, from wwwroot, at "/".
+    // The demo page and miniauth.js, at "/": wwwroot is embedded in the assembly, so the single
+    // published executable, `dotnet run` and the tests all serve the same files, with nothing beside.
     public static IApplicationBuilder UseMiniAuthStaticFiles(this IApplicationBuilder app)
     {
-        app.UseDefaultFiles();
+        var files = new ManifestEmbeddedFileProvider(typeof(BrowserAccess).Assembly, "wwwroot");
+        app.UseDefaultFiles(new DefaultFilesOptions { FileProvider = files });
         return app.UseStaticFiles(new StaticFileOptions
         {
+            FileProvider = files,
             OnPrepareResponse = context =>
             {
                 var headers = context.Context.Response.Headers;
