@@ -14,15 +14,15 @@ public static class InputRules
     public static string NormalizeEmail(string email) =>
         email.Trim().Normalize(NormalizationForm.FormKC).ToUpperInvariant();
 
-    public static void CheckEmail(string? email, Dictionary<string, string[]> errors)
+    public static void CheckEmail(string? email, Dictionary<string, string[]> errors, string field = "email")
     {
         var trimmed = email?.Trim();
         if (string.IsNullOrEmpty(trimmed))
-            errors["email"] = ["An email is required."];
+            errors[field] = ["An email is required."];
         else if (trimmed.Length > MaxEmailLength)
-            errors["email"] = [$"An email has at most {MaxEmailLength} characters."];
+            errors[field] = [$"An email has at most {MaxEmailLength} characters."];
         else if (trimmed.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || IsInvisible(c)) || !LooksLikeEmail(trimmed))
-            errors["email"] = ["This is not an email address."];
+            errors[field] = ["This is not an email address."];
     }
 
     public static void CheckName(string? name, Dictionary<string, string[]> errors)

@@ -11,6 +11,8 @@ public sealed record SessionEnd(string? Reason, string Detail)
     public const string AccountDeleted = "account_deleted";
 
     public static readonly SessionEnd Gone = new(null, "The session has ended.");
+    // The token's user is no longer in the store.
+    public static readonly SessionEnd AccountGone = new(AccountDeleted, "The account no longer exists.");
     static readonly SessionEnd MaxLifetimeReached = new(MaxLifetime, "The session reached its maximum lifetime; sign in again.");
 
     // Null while the session is alive for this user at now.
