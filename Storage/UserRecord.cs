@@ -5,7 +5,8 @@ public sealed class UserRecord
 {
     public string Id { get; set; } = "";
     public string Email { get; set; } = "";
-    // Trimmed and upper-cased: the unique key that makes emails compare case-insensitively.
+    // Trimmed, NFKC-normalized and upper-cased: the unique key that makes emails compare as one
+    // mailbox (case and compatibility forms alike).
     public string NormalizedEmail { get; set; } = "";
     public string? Name { get; set; }
     public string PasswordHash { get; set; } = "";

@@ -31,7 +31,7 @@ public static class ResetLinkCommand
             .IssueAsync(user.Id, AccountTokenKinds.PasswordReset, user.NormalizedEmail, now, ct);
         services.GetRequiredService<AuditTrail>().CommandResetLinkCreated(user.Id);
 
-        var origin = services.GetRequiredService<IOptions<TokenOptions>>().Value.PublicOrigin;
+        var origin = services.GetRequiredService<IOptions<TokenOptions>>().Value.PublicBaseUrl;
         if (origin is null)
             error.WriteLine("MiniAuth:PublicUrl is not set: put the service's address in front of the link (https://auth.example.com/#reset=…).");
         output.WriteLine(MailLinks.Reset(origin ?? "", issued.Token));

@@ -53,10 +53,11 @@ public static class AuthApi
         if (errors.Count > 0) return Problems.Invalid(errors);
         // No account can hold such an email (signup refuses it), and a store may refuse the bytes;
         // the whitespace around an email is trimmed first, as everywhere.
-        if (request.Email!.Trim().Any(char.IsControl)) return Problems.InvalidCredentials();
+        var email = InputRules.NormalizeEmail(request.Email!);
+        if (request.Email!.Trim().Any(char.IsControl) || !InputRules.CouldBeStored(email)) return Problems.InvalidCredentials();
 
         var now = time.GetUtcNow();
-        var result = await signIn.SignInAsync(InputRules.NormalizeEmail(request.Email!), request.Password!,
+        var result = await signIn.SignInAsync(email, request.Password!,
             ClientInfo.From(http), ClientAddress.KeyOf(http), await device.ReadUserIdAsync(http), now, ct);
         if (result.Verdict == SignInVerdict.ThrottledAccountWide) return Problems.TooManyAccountFailures(http, result.RetryAfter);
         if (result.Verdict == SignInVerdict.Throttled) return Problems.TooManyFailedLogins(http, result.RetryAfter);

@@ -65,6 +65,11 @@ public sealed partial class AuditTrail(ILoggerFactory loggers)
         Message = "All sessions revoked: user {UserId} ended {Count} sessions from session {SessionId} at {ClientIp}")]
     public partial void AllSessionsRevoked(string userId, int count, string sessionId, string? clientIp);
 
+    // The login of SessionId took the user past MiniAuth:MaxSessionsPerUser.
+    [LoggerMessage(EventId = 3023, EventName = "OldestSessionsEnded", Level = LogLevel.Information,
+        Message = "Session limit: user {UserId} started session {SessionId}; their {Count} oldest sessions were ended")]
+    public partial void OldestSessionsEnded(string userId, int count, string sessionId);
+
     [LoggerMessage(EventId = 3030, EventName = "ProfileUpdated", Level = LogLevel.Information,
         Message = "Profile updated: user {UserId} session {SessionId} from {ClientIp}")]
     public partial void ProfileUpdated(string userId, string sessionId, string? clientIp);

@@ -10,7 +10,7 @@ public static class MailLinks
     // install works without setup; behind a proxy, or anywhere a Host header can be forged,
     // PublicUrl must be set.
     public static string OriginOf(TokenOptions options, HttpContext http) =>
-        options.PublicOrigin ?? $"{http.Request.Scheme}://{http.Request.Host}";
+        options.PublicBaseUrl ?? $"{http.Request.Scheme}://{http.Request.Host}";
 
     public static string Reset(string origin, string token) => $"{origin}/#reset={token}";
 

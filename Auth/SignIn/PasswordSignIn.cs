@@ -62,6 +62,9 @@ public sealed class PasswordSignIn(IUserStore users, PasswordHasher hasher, Logi
             return new SignInResult(SignInVerdict.WrongCredentials);
         }
         audit.LoginSucceeded(user.Id, issued.SessionId, client.IpAddress);
+        // Only once this login's session counts: a login undone above ends nothing of the user's.
+        if (await sessions.EndOldestBeyondCapAsync(user.Id, now, ct) is var capped and > 0)
+            audit.OldestSessionsEnded(user.Id, capped, issued.SessionId);
         return new SignInResult(SignInVerdict.Succeeded, issued);
     }
 
