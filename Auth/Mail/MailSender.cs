@@ -21,7 +21,8 @@ internal sealed partial class MailSender(MailSpool spool, MailOutbox outbox, IOp
 
     readonly record struct Backoff(int Failures, DateTimeOffset NextAttempt);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    // Said before the host counts as started, so the operator reads where mail goes first thing.
+    public override Task StartAsync(CancellationToken cancellationToken)
     {
         var settings = options.Value;
         if (!settings.UsesSmtp)
@@ -29,10 +30,16 @@ internal sealed partial class MailSender(MailSpool spool, MailOutbox outbox, IOp
             LogOutbox(outbox.Folder);
             var moved = outbox.TakeOver(spool.Pending());
             if (moved > 0) LogMovedToOutbox(moved);
-            return;
+            return Task.CompletedTask;
         }
         LogSmtp(settings.Smtp.Host!, settings.Smtp.Port, spool.Folder);
         spool.DeleteUnfinished(_startedAt);
+        return base.StartAsync(cancellationToken);
+    }
+
+    // Files left from a previous run are in the first pass.
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
         while (!stoppingToken.IsCancellationRequested)
         {
             var next = await SendDueAsync(stoppingToken);
