@@ -200,7 +200,7 @@ public class MailDeliveryTests
         await spool.WhenIdleAsync().WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(1, smtp.Refused);
         Assert.Single(spool.Pending());
-        Assert.Contains(app.Logs.All, line => line.Contains("refused a mail to example.test for now (SMTP 451)"));
+        Assert.Contains(app.Logs.All, line => line.Contains("refused a mail to example.test for now (SMTP 451, MessageNotAccepted)"));
 
         smtp.Refuse = null;
         app.Time.Advance(app.Get<IOptions<MailOptions>>().Value.RetryDelay);

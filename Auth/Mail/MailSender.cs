@@ -141,7 +141,7 @@ internal sealed partial class MailSender(MailSpool spool, MailOutbox outbox, IOp
         {
             var wait = Next(_refused.TryGetValue(file, out var before) ? before : null, now);
             _refused[file] = wait;
-            LogRefused(domain, (int)e.StatusCode, wait.NextAttempt - now);
+            LogRefused(domain, (int)e.StatusCode, e.ErrorCode, wait.NextAttempt - now);
             return true;
         }
         catch (Exception e) when (!ct.IsCancellationRequested && e is IOException or MailKit.ProtocolException or ServiceNotConnectedException)
@@ -190,8 +190,8 @@ internal sealed partial class MailSender(MailSpool spool, MailOutbox outbox, IOp
     [LoggerMessage(Level = LogLevel.Warning, Message = "The mail server lost the connection while sending a mail to {Domain}; next try in {Delay}")]
     partial void LogConnectionLost(string domain, TimeSpan delay);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The mail server refused a mail to {Domain} for now (SMTP {Status}); next try in {Delay}")]
-    partial void LogRefused(string domain, int status, TimeSpan delay);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The mail server refused a mail to {Domain} for now (SMTP {Status}, {Refusal}); next try in {Delay}")]
+    partial void LogRefused(string domain, int status, SmtpErrorCode refusal, TimeSpan delay);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The mail server refused a mail to {Domain} for good (SMTP {Status}); it was dropped")]
     partial void LogRejected(string domain, int status);
