@@ -7,7 +7,7 @@ using SmtpServer.Protocol;
 namespace MiniAuth.Tests;
 
 // Mail through a real SMTP server on 127.0.0.1 (SmtpServer inside the test host): what arrives is
-// the message MailKit sent, parsed back with MimeKit.
+// the message MailKit sent, parsed back with MimeKit. captureMail: false keeps the product's queue.
 public class MailDeliveryTests
 {
     const string From = "MiniAuth <no-reply@auth.example.test>";
@@ -27,7 +27,7 @@ public class MailDeliveryTests
     public async Task EachTemplateArrivesThroughSmtpWithItsSubjectBothBodiesAndItsValuesFilledIn(string template, string subject, Dictionary<string, string> values)
     {
         await using var smtp = new TestSmtpServer();
-        await using var app = new MiniAuthApp(settings: SendingTo(smtp.Port));
+        await using var app = new MiniAuthApp(settings: SendingTo(smtp.Port), captureMail: false);
 
         await app.Get<IMailQueue>().EnqueueAsync(new OutgoingMail("alice@example.test", template, values), CancellationToken.None);
         var mail = await smtp.NextAsync();
@@ -58,7 +58,7 @@ public class MailDeliveryTests
     {
         var hung = new SilentTcpServer();
         var port = hung.Port;
-        await using var app = new MiniAuthApp(settings: SendingTo(port));
+        await using var app = new MiniAuthApp(settings: SendingTo(port), captureMail: false);
         var queue = app.Get<IMailQueue>();
         var spool = app.Get<MailSpool>();
 
@@ -94,7 +94,7 @@ public class MailDeliveryTests
         try
         {
             var closed = ClosedPort();
-            await using (var before = new MiniAuthApp(database, SendingTo(closed)))
+            await using (var before = new MiniAuthApp(database, SendingTo(closed), captureMail: false))
             {
                 await before.Get<IMailQueue>().EnqueueAsync(Reset("alice@example.test"), CancellationToken.None);
                 await before.Get<MailSpool>().WhenIdleAsync().WaitAsync(TimeSpan.FromSeconds(30));
@@ -107,7 +107,7 @@ public class MailDeliveryTests
             }
 
             await using var smtp = new TestSmtpServer();
-            await using var after = new MiniAuthApp(database, SendingTo(smtp.Port));
+            await using var after = new MiniAuthApp(database, SendingTo(smtp.Port), captureMail: false);
             after.Get<MailSpool>();
             var mail = await smtp.NextAsync();
             await after.Get<MailSpool>().WhenIdleAsync().WaitAsync(TimeSpan.FromSeconds(30));
@@ -127,7 +127,7 @@ public class MailDeliveryTests
     public async Task WithoutAnSmtpHostEachMailIsAnEmlFileInTheOutboxReadableByTheServiceAloneAndTheLogSaysWhere()
     {
         await using var smtp = new TestSmtpServer();
-        await using var app = new MiniAuthApp(settings: new Dictionary<string, string?> { ["MiniAuth:Mail:Smtp:Port"] = smtp.Port.ToString() });
+        await using var app = new MiniAuthApp(settings: new Dictionary<string, string?> { ["MiniAuth:Mail:Smtp:Port"] = smtp.Port.ToString() }, captureMail: false);
         var outbox = Path.Combine(Path.GetDirectoryName(app.DatabasePath)!, "outbox");
 
         await app.Get<IMailQueue>().EnqueueAsync(Reset("alice@example.test"), CancellationToken.None);
@@ -160,7 +160,7 @@ public class MailDeliveryTests
             await using var smtp = new TestSmtpServer();
             var settings = SendingTo(smtp.Port);
             settings["MiniAuth:Mail:TemplatesPath"] = templates.FullName;
-            await using var app = new MiniAuthApp(settings: settings);
+            await using var app = new MiniAuthApp(settings: settings, captureMail: false);
 
             await app.Get<IMailQueue>().EnqueueAsync(Reset("alice@example.test"), CancellationToken.None);
             var mail = (await smtp.NextAsync()).Message;
@@ -180,7 +180,7 @@ public class MailDeliveryTests
         var settings = SendingTo(smtp.Port);
         settings["MiniAuth:Mail:Smtp:User"] = "miniauth";
         settings["MiniAuth:Mail:Smtp:Password"] = "smtp-Pa55word";
-        await using var app = new MiniAuthApp(settings: settings);
+        await using var app = new MiniAuthApp(settings: settings, captureMail: false);
 
         await app.Get<IMailQueue>().EnqueueAsync(Reset("alice@example.test"), CancellationToken.None);
         await smtp.NextAsync();
@@ -193,7 +193,7 @@ public class MailDeliveryTests
     public async Task AMailRefusedForNowIsRetriedAndNoLogLineHoldsTheTokenTheLinkOrTheAddress()
     {
         await using var smtp = new TestSmtpServer { Refuse = new SmtpResponse(SmtpReplyCode.Aborted, $"4.7.1 try again later, alice@example.test {Token}") };
-        await using var app = new MiniAuthApp(settings: SendingTo(smtp.Port));
+        await using var app = new MiniAuthApp(settings: SendingTo(smtp.Port), captureMail: false);
         var spool = app.Get<MailSpool>();
 
         await app.Get<IMailQueue>().EnqueueAsync(Reset("alice@example.test"), CancellationToken.None);
@@ -216,7 +216,7 @@ public class MailDeliveryTests
     public async Task AMailRefusedForGoodIsDroppedAndLoggedWithTheDomainOnly()
     {
         await using var smtp = new TestSmtpServer { Refuse = new SmtpResponse(SmtpReplyCode.MailboxUnavailable, "5.1.1 no such user alice@example.test") };
-        await using var app = new MiniAuthApp(settings: SendingTo(smtp.Port));
+        await using var app = new MiniAuthApp(settings: SendingTo(smtp.Port), captureMail: false);
         var spool = app.Get<MailSpool>();
 
         await app.Get<IMailQueue>().EnqueueAsync(Reset("alice@example.test"), CancellationToken.None);
@@ -231,7 +231,7 @@ public class MailDeliveryTests
     [Fact]
     public async Task AnUnknownTemplateIsAProgrammingErrorAndNothingIsWritten()
     {
-        await using var app = new MiniAuthApp();
+        await using var app = new MiniAuthApp(captureMail: false);
 
         await Assert.ThrowsAsync<ArgumentException>(() =>
             app.Get<IMailQueue>().EnqueueAsync(new OutgoingMail("alice@example.test", "../welcome", new Dictionary<string, string>()), CancellationToken.None));
@@ -252,7 +252,7 @@ public class MailDeliveryTests
     [InlineData("MiniAuth:Mail:MaxRetryDelay", "00:00:01", "MiniAuth:Mail:MaxRetryDelay")]
     public async Task ABadMailSettingStopsTheStartWithAMessageNamingTheKey(string key, string value, string named)
     {
-        await using var app = new MiniAuthApp(settings: new Dictionary<string, string?> { [key] = value });
+        await using var app = new MiniAuthApp(settings: new Dictionary<string, string?> { [key] = value }, captureMail: false);
 
         var error = Record.Exception(() => app.NewClient());
 
