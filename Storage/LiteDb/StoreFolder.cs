@@ -12,6 +12,8 @@ internal static class StoreFolder
     const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     const UnixFileMode GroupOrOthers = ~OwnerOnlyFolder & (UnixFileMode)0x1FF;
+    // What the service itself keeps beside the store (the mail outbox and spool, made 0700).
+    static readonly string[] OwnFolders = ["outbox", "mail-spool"];
 
     // True when an existing folder that others could enter was tightened to 0700.
     public static bool Prepare(string databasePath)
@@ -58,7 +60,7 @@ internal static class StoreFolder
     {
         var stem = Path.GetFileNameWithoutExtension(databasePath);
         var shared = Directory.EnumerateFileSystemEntries(folder)
-            .Any(entry => !Path.GetFileName(entry).StartsWith(stem, StringComparison.Ordinal));
+            .Any(entry => !Path.GetFileName(entry).StartsWith(stem, StringComparison.Ordinal) && !OwnFolders.Contains(Path.GetFileName(entry)));
         try
         {
             if (!shared && !File.GetUnixFileMode(folder).HasFlag(UnixFileMode.StickyBit))
