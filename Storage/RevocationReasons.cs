@@ -8,6 +8,8 @@ public static class RevocationReasons
     public const string ForcedByAdmin = "forced_logout";
     public const string ReuseDetected = "reuse_detected";
     public const string PasswordChanged = "password_changed";
+    public const string PasswordReset = "password_reset";
+    public const string AccountDeleted = "account_deleted";
 
     // Sessions ended before the reasons were codes stored these phrases.
     public static string Normalize(string stored) => stored switch

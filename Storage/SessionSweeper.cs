@@ -1,7 +1,8 @@
 namespace MiniAuth.Storage;
 
 // Frees dead sessions the way Redis TTL would. Expiry is enforced on read; this only frees space.
-internal sealed partial class SessionSweeper(ISessionStore sessions, ILoginFailureStore loginFailures, TimeProvider time,
+internal sealed partial class SessionSweeper(ISessionStore sessions, ILoginFailureStore loginFailures,
+    IAccountTokenStore accountTokens, TimeProvider time,
     IOptions<SweeperOptions> options, IOptions<SessionRetentionOptions> retention, ILogger<SessionSweeper> logger) : BackgroundService
 {
     // Completes when the next pass to start has finished: tests await it instead of polling the store.
@@ -31,6 +32,8 @@ internal sealed partial class SessionSweeper(ISessionStore sessions, ILoginFailu
             // Failed-login counts whose window has passed count for nothing any more.
             var failures = await loginFailures.DeleteExpiredAsync(now, ct);
             if (failures > 0) LogSweptLoginFailures(failures);
+            var tokens = await accountTokens.DeleteExpiredAsync(now, ct);
+            if (tokens > 0) LogSweptAccountTokens(tokens);
             return deleted;
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -45,6 +48,9 @@ internal sealed partial class SessionSweeper(ISessionStore sessions, ILoginFailu
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Swept {Count} expired failed-login counts")]
     partial void LogSweptLoginFailures(int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Swept {Count} expired one-time account tokens")]
+    partial void LogSweptAccountTokens(int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Session sweep failed; retrying at the next interval")]
     partial void LogSweepFailed(Exception exception);

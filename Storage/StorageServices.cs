@@ -28,12 +28,14 @@ public static class StorageServices
         services.AddSingleton<LiteDbSessionStore>();
         services.AddSingleton<LiteDbSigningKeyStore>();
         services.AddSingleton<LiteDbLoginFailureStore>();
+        services.AddSingleton<LiteDbAccountTokenStore>();
         services.AddSingleton<RedisConnection>();
         services.AddSingleton<RedisSessionStore>();
         services.AddSingleton<RedisLoginFailureStore>();
         services.AddSingleton<PostgresDatabase>();
         services.AddSingleton<PostgresUserStore>();
         services.AddSingleton<PostgresSigningKeyStore>();
+        services.AddSingleton<PostgresAccountTokenStore>();
 
         services.AddSingleton<ISessionStore>(provider => Chosen(provider).Sessions switch
         {
@@ -49,6 +51,11 @@ public static class StorageServices
         {
             UserBackend.Postgres => provider.GetRequiredService<PostgresUserStore>(),
             _ => provider.GetRequiredService<LiteDbUserStore>(),
+        });
+        services.AddSingleton<IAccountTokenStore>(provider => Chosen(provider).Users switch
+        {
+            UserBackend.Postgres => provider.GetRequiredService<PostgresAccountTokenStore>(),
+            _ => provider.GetRequiredService<LiteDbAccountTokenStore>(),
         });
         services.AddSingleton<ISigningKeyStore>(provider => Chosen(provider).Users switch
         {

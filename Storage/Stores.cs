@@ -15,6 +15,28 @@ public interface IUserStore
     Task<bool> TryReplacePasswordHashAsync(string id, string expectedHash, string newHash, CancellationToken ct);
     Task AddRoleAsync(string id, string role, CancellationToken ct);
     Task<IReadOnlyList<UserRecord>> ListAsync(CancellationToken ct);
+    // Marks the email verified only while it is still expectedNormalizedEmail (the address the
+    // token was mailed to): false when the user is gone or the email changed since.
+    Task<bool> TryMarkEmailVerifiedAsync(string id, string expectedNormalizedEmail, CancellationToken ct);
+    // The compare-and-swap of an email change: only while the email is still
+    // expectedNormalizedEmail, and the new one verified with it. False when the email changed
+    // meanwhile or newNormalizedEmail is taken (by anyone, this user's own old address aside).
+    Task<bool> TryChangeEmailAsync(string id, string expectedNormalizedEmail, string newEmail, string newNormalizedEmail, CancellationToken ct);
+    // True when the user existed; the email is free for a new signup at once.
+    Task<bool> DeleteAsync(string id, CancellationToken ct);
+}
+
+// One-time account tokens (password reset, email verification and change), kept only as the
+// SHA-256 of the token that was mailed, so a copy of the store redeems nothing.
+public interface IAccountTokenStore
+{
+    Task AddAsync(AccountTokenRecord token, CancellationToken ct);
+    // Single use, atomically: returns the token of this kind and deletes it, only while it is
+    // unexpired at now (alive up to and including ExpiresAt). Two callers never both get it.
+    Task<AccountTokenRecord?> TakeAsync(string tokenHash, string kind, DateTimeOffset now, CancellationToken ct);
+    // Every token of the user of that kind, or of every kind when kind is null.
+    Task<int> DeleteForUserAsync(string userId, string? kind, CancellationToken ct);
+    Task<int> DeleteExpiredAsync(DateTimeOffset now, CancellationToken ct);
 }
 
 public interface ISessionStore

@@ -5,16 +5,20 @@ public sealed class UserRecord
 {
     public string Id { get; set; } = "";
     public string Email { get; set; } = "";
-    // Trimmed and upper-cased: the unique key that makes emails compare case-insensitively.
+    // Trimmed, NFKC-normalized and upper-cased: the unique key that makes emails compare as one
+    // mailbox (case and compatibility forms alike).
     public string NormalizedEmail { get; set; } = "";
     public string? Name { get; set; }
     public string PasswordHash { get; set; } = "";
     public List<string> Roles { get; set; } = [];
     public DateTimeOffset CreatedAt { get; set; }
+    // The owner proved the mailbox of Email (a verification or reset token reached them), or an
+    // operator created the account.
+    public bool EmailVerified { get; set; }
 
     // A new account; its id sorts by creation time.
     public static UserRecord Create(string email, string normalizedEmail, string? name, string passwordHash,
-        List<string> roles, DateTimeOffset now) => new()
+        List<string> roles, DateTimeOffset now, bool emailVerified = false) => new()
     {
         Id = Guid.CreateVersion7(now).ToString("N"),
         Email = email.Trim(),
@@ -23,5 +27,6 @@ public sealed class UserRecord
         PasswordHash = passwordHash,
         Roles = roles,
         CreatedAt = now,
+        EmailVerified = emailVerified,
     };
 }

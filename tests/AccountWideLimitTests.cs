@@ -231,4 +231,17 @@ public class AccountWideLimitTests
 
         Assert.Contains("MiniAuth:RateLimiting:AccountFailuresPerHour", error.ToString());
     }
+
+    [Fact]
+    public async Task OneClientsRefusedAttemptsDoNotLockTheAccountForEverybody()
+    {
+        await using var app = NewApp(new Dictionary<string, string?> { ["MiniAuth:RateLimiting:AccountFailuresPerHour"] = "20" });
+        var client = app.NewClient();
+        var email = await client.NewAccountAsync();
+
+        // Five guesses, then twenty refusals from one address: only the guesses count account-wide.
+        for (var i = 0; i < 25; i++) await LoginAsync(client, email, Wrong, Attackers[0]);
+
+        Assert.Equal(HttpStatusCode.OK, (await LoginAsync(client, email, HttpHelpers.Password, "198.51.100.7")).StatusCode);
+    }
 }

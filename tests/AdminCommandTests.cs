@@ -254,6 +254,40 @@ public sealed class AdminCommandTests : IDisposable
         Assert.Contains("Usage: MiniAuth admin", result.Error);
     }
 
+    [Fact]
+    public async Task ResetLinkPrintsAOneTimePasswordResetLinkThatReplacesEarlierOnes()
+    {
+        // The command runs on the real clock, so the service's fake clock starts there too.
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var email = HttpHelpers.NewEmail();
+        await using (var app = new MiniAuthApp(_databasePath, time: time))
+            await app.NewClient().NewAccountAsync(email);
+
+        var first = await RunAsync(null, "reset-link", "--email", email.ToUpperInvariant(), "--MiniAuth:PublicUrl=https://auth.example.test");
+        var second = await RunAsync(null, "reset-link", "--email", email, "--MiniAuth:PublicUrl=https://auth.example.test");
+
+        Assert.Equal(0, second.ExitCode);
+        static string TokenIn(string output) =>
+            Regex.Match(output, @"^https://auth\.example\.test/#reset=([A-Za-z0-9_-]{43})$", RegexOptions.Multiline).Groups[1].Value;
+        Assert.NotEqual("", TokenIn(second.Output));
+        await using var service = new MiniAuthApp(_databasePath, time: time);
+        var client = service.NewClient();
+        await (await client.ResetPasswordAsync(TokenIn(first.Output))).AssertTokenRefusedAsync();
+        Assert.Equal(HttpStatusCode.NoContent, (await client.ResetPasswordAsync(TokenIn(second.Output))).StatusCode);
+        await (await client.ResetPasswordAsync(TokenIn(second.Output))).AssertTokenRefusedAsync();
+        await client.LoginAsync(email, RecoveryTestHelpers.NewPassword);
+    }
+
+    [Fact]
+    public async Task ResetLinkFailsForAnUnknownEmailWithoutAPasswordResetLink()
+    {
+        var result = await RunAsync(null, "reset-link", "--email", "nobody@example.test");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("no account with the email nobody@example.test", result.Error);
+        Assert.DoesNotContain("#reset=", result.Output);
+    }
+
     sealed record Run(int ExitCode, string Output, string Error);
 
     async Task<Run> RunAsync(string? input, params string[] args)

@@ -330,4 +330,97 @@ public class BackendSuiteTests
             .EnumerateArray().Select(k => k.GetProperty("kid").GetString()).ToHashSet();
         Assert.Equal([firstKid, rotatedKid], kids);
     }
+
+    [Theory, OnLiteDb, OnServers]
+    public async Task AccountTokensAreTakenOnceOnlyWhileAliveAndOnlyForTheirKind(Backend backend)
+    {
+        await using var store = await TestBackend.CreateAsync(backend);
+        await using var app = store.NewApp();
+        var tokens = app.Get<IAccountTokenStore>();
+        var ct = CancellationToken.None;
+        var now = app.Time.GetUtcNow();
+        Task Add(string id, string userId, string kind, TimeSpan lifetime, string? data = null) => tokens.AddAsync(new AccountTokenRecord
+        {
+            Id = id, UserId = userId, Kind = kind, Data = data, CreatedAt = now, ExpiresAt = now + lifetime,
+        }, ct);
+        await Add("reset-1", "ann", AccountTokenKinds.PasswordReset, TimeSpan.FromMinutes(30), "ANN@EXAMPLE.TEST");
+        await Add("verify-1", "ann", AccountTokenKinds.EmailVerification, TimeSpan.FromMinutes(30));
+        await Add("change-1", "ann", AccountTokenKinds.EmailChange, TimeSpan.FromMinutes(30), "new@example.test");
+        await Add("reset-2", "bob", AccountTokenKinds.PasswordReset, TimeSpan.FromMinutes(10));
+
+        // Another kind, or an unknown hash, takes nothing and spends nothing.
+        Assert.Null(await tokens.TakeAsync("reset-1", AccountTokenKinds.EmailVerification, now, ct));
+        Assert.Null(await tokens.TakeAsync("no-such-token", AccountTokenKinds.PasswordReset, now, ct));
+        // Alive up to and including ExpiresAt, then taken once.
+        var taken = await tokens.TakeAsync("reset-1", AccountTokenKinds.PasswordReset, now + TimeSpan.FromMinutes(30), ct);
+        Assert.Equal(("ann", AccountTokenKinds.PasswordReset, "ANN@EXAMPLE.TEST", now, now + TimeSpan.FromMinutes(30)),
+            (taken!.UserId, taken.Kind, taken.Data, taken.CreatedAt, taken.ExpiresAt));
+        Assert.Null(await tokens.TakeAsync("reset-1", AccountTokenKinds.PasswordReset, now, ct));
+        Assert.Null(await tokens.TakeAsync("reset-2", AccountTokenKinds.PasswordReset, now + TimeSpan.FromMinutes(10) + TimeSpan.FromSeconds(1), ct));
+
+        // Two callers at once: one gets the token.
+        await Add("raced", "ann", AccountTokenKinds.PasswordReset, TimeSpan.FromMinutes(30));
+        var racers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => tokens.TakeAsync("raced", AccountTokenKinds.PasswordReset, now, ct)));
+        Assert.Single(racers, t => t is not null);
+
+        // By user and kind, or every kind; the sweep frees what expired.
+        await Add("reset-3", "ann", AccountTokenKinds.PasswordReset, TimeSpan.FromMinutes(30));
+        Assert.Equal(1, await tokens.DeleteForUserAsync("ann", AccountTokenKinds.PasswordReset, ct));
+        Assert.Equal(2, await tokens.DeleteForUserAsync("ann", null, ct));
+        Assert.Null(await tokens.TakeAsync("change-1", AccountTokenKinds.EmailChange, now, ct));
+        Assert.Equal(1, await tokens.DeleteExpiredAsync(now + TimeSpan.FromMinutes(11), ct));
+        Assert.Equal(0, await tokens.DeleteExpiredAsync(now + TimeSpan.FromMinutes(11), ct));
+    }
+
+    [Theory, OnLiteDb, OnServers]
+    public async Task EmailsAreVerifiedAndChangedOnlyOverTheAddressTheyHadAndAUserIsDeletedForGood(Backend backend)
+    {
+        await using var store = await TestBackend.CreateAsync(backend);
+        await using var app = store.NewApp();
+        var client = app.NewClient();
+        var users = app.Get<IUserStore>();
+        var ct = CancellationToken.None;
+        var taken = await client.NewAccountAsync();
+        var email = await client.NewAccountAsync();
+        var user = (await users.FindByEmailAsync(email.ToUpperInvariant(), ct))!;
+        Assert.False(user.EmailVerified);
+
+        Assert.False(await users.TryMarkEmailVerifiedAsync(user.Id, "OTHER@EXAMPLE.TEST", ct));
+        Assert.False((await users.FindByIdAsync(user.Id, ct))!.EmailVerified);
+        Assert.True(await users.TryMarkEmailVerifiedAsync(user.Id, user.NormalizedEmail, ct));
+        Assert.True((await users.FindByIdAsync(user.Id, ct))!.EmailVerified);
+
+        // Not over another address than the current one, not onto a taken one.
+        Assert.False(await users.TryChangeEmailAsync(user.Id, "OTHER@EXAMPLE.TEST", "new@example.test", "NEW@EXAMPLE.TEST", ct));
+        Assert.False(await users.TryChangeEmailAsync(user.Id, user.NormalizedEmail, taken, taken.ToUpperInvariant(), ct));
+        Assert.Equal(email, (await users.FindByIdAsync(user.Id, ct))!.Email);
+        Assert.True(await users.TryChangeEmailAsync(user.Id, user.NormalizedEmail, "New@Example.test", "NEW@EXAMPLE.TEST", ct));
+        var changed = (await users.FindByEmailAsync("NEW@EXAMPLE.TEST", ct))!;
+        Assert.Equal((user.Id, "New@Example.test", true, user.PasswordHash), (changed.Id, changed.Email, changed.EmailVerified, changed.PasswordHash));
+        Assert.Null(await users.FindByEmailAsync(user.NormalizedEmail, ct));
+
+        Assert.True(await users.DeleteAsync(user.Id, ct));
+        Assert.False(await users.DeleteAsync(user.Id, ct));
+        Assert.Null(await users.FindByIdAsync(user.Id, ct));
+        Assert.Equal([taken], (await users.ListAsync(ct)).Select(u => u.Email));
+        Assert.Equal(HttpStatusCode.Created, (await client.SignUpAsync("new@example.test")).StatusCode);
+    }
+
+    [Theory, OnLiteDb, OnServers]
+    public async Task APasswordResetEndsTheSessionsAndVerifiesTheEmailOnEveryBackend(Backend backend)
+    {
+        await using var store = await TestBackend.CreateAsync(backend);
+        await using var app = store.NewApp();
+        var client = app.NewClient();
+        var email = await client.NewAccountAsync();
+        var login = await client.LoginAsync(email, delivery: "body");
+        var token = await app.ResetTokenAsync(client, email);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.ResetPasswordAsync(token)).StatusCode);
+        await (await client.ResetPasswordAsync(token)).AssertTokenRefusedAsync();
+
+        Assert.Equal(RevocationReasons.PasswordReset, await client.EndReasonAsync(login.AccessToken));
+        var again = await client.LoginAsync(email, RecoveryTestHelpers.NewPassword);
+        Assert.True(HttpHelpers.Claims(again.AccessToken).GetProperty("email_verified").GetBoolean());
+    }
 }

@@ -80,4 +80,56 @@ public class IdentityNormalizationTests
         Assert.NotEqual(legacy, rehashed);
         Assert.Equal(HttpStatusCode.OK, (await client.PostLoginAsync(email, decomposed.Normalize())).StatusCode);
     }
+
+    [Theory]
+    [InlineData("\uFF50\uFF41\uFF53\uFF53\uFF57\uFF4F\uFF52\uFF44\uFF11\uFF12\uFF13")]   // fullwidth "password123"
+    [InlineData("a\u0301e\u0301i\u0301o\u0301")]                                         // 8 code points, 4 characters
+    public async Task ThePasswordPolicyJudgesThePasswordAsItIsHashed(string password)
+    {
+        await using var app = new MiniAuthApp();
+        var problem = await (await app.NewClient().SignUpAsync(HttpHelpers.NewEmail(), password)).AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("password", out _));
+    }
+
+    [Theory]
+    [InlineData("ann@example.test\uFF0E")]        // a fullwidth full stop: a trailing "."
+    [InlineData("ann\uFF20evil@example.test")]    // a fullwidth "@": two of them
+    public async Task AnEmailIsJudgedInTheFormItIsComparedIn(string email)
+    {
+        await using var app = new MiniAuthApp();
+        var problem = await (await app.NewClient().SignUpAsync(email)).AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("email", out _));
+    }
+
+    [Fact]
+    public async Task AnEmailThatGrowsUnderNormalizationIsRefusedNotA500()
+    {
+        await using var app = new MiniAuthApp();
+        var client = app.NewClient();
+        // U+FDFA is one character and eighteen once normalized.
+        var email = new string('\uFDFA', 60) + "@x.io";
+        await (await client.SignUpAsync(email)).AssertProblemAsync(HttpStatusCode.BadRequest);
+        await (await client.PostLoginAsync(email)).AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task TextThatIsNotWellFormedIsRefusedNotA500()
+    {
+        await using var app = new MiniAuthApp();
+        var client = app.NewClient();
+        var email = HttpHelpers.NewEmail();
+        Assert.Equal(HttpStatusCode.Created, (await client.SignUpAsync(email)).StatusCode);
+        // A lone surrogate in a JSON escape: the body cannot be read (and were it read, the
+        // normalization would refuse it the same way).
+        static StringContent Json(string raw) => new(raw, System.Text.Encoding.UTF8, "application/json");
+
+        await (await client.PostAsync("/auth/signup", Json("{\"email\":\"a\\ud800@example.test\",\"password\":\"correct horse battery staple\"}")))
+            .AssertProblemAsync(HttpStatusCode.BadRequest);
+        await (await client.PostAsync("/auth/signup", Json($"{{\"email\":\"{HttpHelpers.NewEmail()}\",\"password\":\"correct horse \\ud800 staple\"}}")))
+            .AssertProblemAsync(HttpStatusCode.BadRequest);
+        await (await client.PostAsync("/auth/login", Json("{\"email\":\"a\\ud800@example.test\",\"password\":\"whatever it is\"}")))
+            .AssertProblemAsync(HttpStatusCode.BadRequest);
+        await (await client.PostAsync("/auth/login", Json($"{{\"email\":\"{email}\",\"password\":\"correct horse \\ud800 staple\"}}")))
+            .AssertProblemAsync(HttpStatusCode.BadRequest);
+    }
 }

@@ -81,4 +81,21 @@ public class RefreshCookieHardeningTests
         var error = Assert.IsType<OptionsValidationException>(Record.Exception(() => app.NewClient()));
         Assert.Contains("MiniAuth:Cookie:Path", error.Message);
     }
+
+    [Fact]
+    public async Task ANameThatDiffersOnlyInCaseIsNeverOurCookieAndBesideOursIsADuplicate()
+    {
+        await using var app = new MiniAuthApp();
+        var client = app.NewClient();
+        var victim = await client.SignUpAndLoginAsync();
+        var planted = await client.SignUpAndLoginAsync();
+
+        // Browsers that check the prefix case-sensitively let a sibling subdomain set this one.
+        var alone = await client.SendAsync(Restore($"__HOST-refresh_token={planted.Refresh}"));
+        Assert.Equal("invalid_token", (await alone.AssertProblemAsync(HttpStatusCode.Unauthorized)).GetProperty("code").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(Restore($"{Name}={planted.Refresh}"))).StatusCode);
+
+        var beside = await client.SendAsync(Restore($"{Name}={victim.Refresh}; __HOST-refresh_token=x"));
+        Assert.Equal("invalid_token", (await beside.AssertProblemAsync(HttpStatusCode.Unauthorized)).GetProperty("code").GetString());
+    }
 }

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Options;
+using MiniAuth.Auth.Tokens;
+using MiniAuth.Storage;
 
 namespace MiniAuth.Tests;
 
@@ -43,6 +45,28 @@ public class SessionLifetimeTests
         app.Time.Advance(TimeSpan.FromMinutes(30) + TimeSpan.FromSeconds(1));
         var ended = await client.RestoreWithCookieAsync(HttpHelpers.RefreshCookie(late)!.Value.Value!);
         await ended.AssertProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
+    public async Task ASessionFromBeforeTheCapThatSlidPastItEndsWithReasonMaxLifetime()
+    {
+        await using var app = new MiniAuthApp();
+        var client = app.NewClient();
+        var login = await client.SignUpAndLoginAsync(delivery: "body");
+        var now = app.Time.GetUtcNow();
+        // What an older version stored: created 100 days ago, slid on by every restore since.
+        var old = new SessionRecord
+        {
+            Id = "session-from-before", UserId = login.UserId(), CurrentJti = "jti-1", CurrentIssuedAt = now,
+            CreatedAt = now - TimeSpan.FromDays(100), LastUsedAt = now, ExpiresAt = now + TimeSpan.FromDays(5),
+        };
+        await app.Get<ISessionStore>().CreateAsync(old, CancellationToken.None);
+
+        var refused = await (await client.RestoreWithBearerAsync(app.Get<TokenService>().CreateRefreshToken(old)))
+            .AssertProblemAsync(HttpStatusCode.Unauthorized);
+
+        Assert.Equal("session_ended", refused.GetProperty("code").GetString());
+        Assert.Equal("max_lifetime", refused.GetProperty("reason").GetString());
     }
 
     [Fact]

@@ -61,4 +61,23 @@ public class StoreFilePermissionTests
         }
         finally { Directory.Delete(folder, recursive: true); }
     }
+
+    [Fact]
+    public async Task AStoreFolderOthersCouldWriteIsRefusedEvenWhenItHoldsOnlyTheStore()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        // Anyone could have put a hard link under a store file's name before the first start.
+        var folder = NewFolder((UnixFileMode)0b111_111_111);
+        try
+        {
+            await using var app = new MiniAuthApp(Path.Combine(folder, "auth.db"));
+
+            var error = Record.Exception(() => app.NewClient());
+
+            Assert.NotNull(error);
+            Assert.Contains($"chmod 700 {folder}", error + string.Join("\n", app.Logs.All));
+            Assert.False(File.Exists(Path.Combine(folder, "auth.db")));
+        }
+        finally { Directory.Delete(folder, recursive: true); }
+    }
 }

@@ -55,5 +55,10 @@ public class UserWriteRaceTests
             inner.TryReplacePasswordHashAsync(id, expectedHash, newHash, ct);
         public Task AddRoleAsync(string id, string role, CancellationToken ct) => inner.AddRoleAsync(id, role, ct);
         public Task<IReadOnlyList<UserRecord>> ListAsync(CancellationToken ct) => inner.ListAsync(ct);
+        public Task<bool> TryMarkEmailVerifiedAsync(string id, string expectedNormalizedEmail, CancellationToken ct) =>
+            inner.TryMarkEmailVerifiedAsync(id, expectedNormalizedEmail, ct);
+        public Task<bool> TryChangeEmailAsync(string id, string expectedNormalizedEmail, string newEmail, string newNormalizedEmail, CancellationToken ct) =>
+            inner.TryChangeEmailAsync(id, expectedNormalizedEmail, newEmail, newNormalizedEmail, ct);
+        public Task<bool> DeleteAsync(string id, CancellationToken ct) => inner.DeleteAsync(id, ct);
     }
 }

@@ -11,24 +11,41 @@ public static class InputRules
 
     // Emails compare trimmed, in Unicode compatibility form (a fullwidth "ａ" is an "a") and
     // case-insensitively: one mailbox, one account.
-    public static string NormalizeEmail(string email) =>
-        email.Trim().Normalize(NormalizationForm.FormKC).ToUpperInvariant();
+    // Text that cannot be normalized (CheckEmail refuses it) keeps its trimmed form.
+    public static string NormalizeEmail(string email)
+    {
+        var trimmed = email.Trim();
+        return (UnicodeText.TryNormalize(trimmed) ?? trimmed).ToUpperInvariant();
+    }
 
-    public static void CheckEmail(string? email, Dictionary<string, string[]> errors)
+    // Judged in the form it is compared in: compatibility forms may grow (one character can
+    // become eighteen) or turn into another "@" or "." ("＠", "．").
+    public static void CheckEmail(string? email, Dictionary<string, string[]> errors, string field = "email")
     {
         var trimmed = email?.Trim();
         if (string.IsNullOrEmpty(trimmed))
-            errors["email"] = ["An email is required."];
-        else if (trimmed.Length > MaxEmailLength)
-            errors["email"] = [$"An email has at most {MaxEmailLength} characters."];
-        else if (trimmed.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || IsInvisible(c)) || !LooksLikeEmail(trimmed))
-            errors["email"] = ["This is not an email address."];
+        {
+            errors[field] = ["An email is required."];
+            return;
+        }
+        var normalized = UnicodeText.TryNormalize(trimmed);
+        if (normalized is null)
+            errors[field] = ["This is not an email address."];
+        else if (Encoding.UTF8.GetByteCount(normalized) > MaxEmailLength)
+            errors[field] = [$"An email has at most {MaxEmailLength} bytes (UTF-8)."];
+        else if (normalized.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || IsInvisible(c)) || !LooksLikeEmail(normalized))
+            errors[field] = ["This is not an email address."];
     }
+
+    // No account can hold a longer one (CheckEmail refuses it), and a store index may refuse the key.
+    public static bool CouldBeStored(string normalizedEmail) => Encoding.UTF8.GetByteCount(normalizedEmail) <= 2 * MaxEmailLength;
 
     public static void CheckName(string? name, Dictionary<string, string[]> errors)
     {
         if (name is null) return;
-        if (name.Length > MaxNameLength)
+        if (UnicodeText.TryNormalize(name) is null)
+            errors["name"] = ["A name must be well-formed text."];
+        else if (name.Length > MaxNameLength)
             errors["name"] = [$"A name has at most {MaxNameLength} characters."];
         else if (name.Any(c => char.IsControl(c) || IsInvisible(c)))
             errors["name"] = ["A name may not hold control, invisible or text-direction characters."];

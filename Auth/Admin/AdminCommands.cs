@@ -43,6 +43,12 @@ public static class AdminCommands
                                    new one signs at once; the key that signs now is
                                    printed. --end-sessions also ends every session of
                                    every user (forced by admin): everyone logs in again.
+          reset-link --email <email>
+                                   Print a one-time password reset link for the account
+                                   (MiniAuth:PublicUrl + /#reset=<token>), for when no mail
+                                   reaches its owner. It replaces the account's earlier reset
+                                   links and works once, within
+                                   MiniAuth:PasswordReset:TokenLifetime.
 
         Stop the service first when it uses the LiteDB store: one process holds the file.
         """;
@@ -84,6 +90,7 @@ public static class AdminCommands
                 "end-sessions" => await EndSessionsAsync(services, command, output, error, ct),
                 "rotate-signing-key" => await RotateSigningKeyAsync(services, output, ct),
                 "revoke-signing-key" => await RevokeSigningKeyAsync(services, command, output, error, ct),
+                "reset-link" => await ResetLinkCommand.RunAsync(services, command.Get("email"), output, error, ct),
                 _ => throw new InvalidOperationException(command.Name),
             };
         }
@@ -119,7 +126,8 @@ public static class AdminCommands
 
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         var user = UserRecord.Create(email!, InputRules.NormalizeEmail(email!), name,
-            await services.GetRequiredService<PasswordHasher>().HashAsync(password!, ct), role is null ? [] : [role], now);
+            await services.GetRequiredService<PasswordHasher>().HashAsync(password!, ct), role is null ? [] : [role], now,
+            emailVerified: true);
         if (!await services.GetRequiredService<IUserStore>().TryCreateAsync(user, ct))
         {
             error.WriteLine($"An account with the email {user.Email} already exists.");
@@ -238,6 +246,7 @@ public static class AdminCommands
         ["end-sessions"] = ["email", "user-id"],
         ["rotate-signing-key"] = [],
         ["revoke-signing-key"] = ["kid", "end-sessions"],
+        ["reset-link"] = ["email"],
     };
 
     // Options that take no value.

@@ -28,7 +28,7 @@ public sealed class AdminSeeder(IOptions<AdminOptions> options, IUserStore users
         {
             var now = time.GetUtcNow();
             var created = UserRecord.Create(admin.Email!, email, null,
-                await hasher.HashAsync(admin.Password!, ct), [AdminRole.Name], now);
+                await hasher.HashAsync(admin.Password!, ct), [AdminRole.Name], now, emailVerified: true);
             if (await users.TryCreateAsync(created, ct))
             {
                 audit.AdminSeeded(created.Id, "created");

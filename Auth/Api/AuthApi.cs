@@ -4,8 +4,10 @@ using MiniAuth.Auth.Bearer;
 using MiniAuth.Auth.Browser;
 using MiniAuth.Auth.Defences;
 using MiniAuth.Auth.Passwords;
+using MiniAuth.Auth.Recovery;
 using MiniAuth.Auth.Sessions;
 using MiniAuth.Auth.SignIn;
+using MiniAuth.Auth.Tokens;
 using MiniAuth.Storage;
 
 namespace MiniAuth.Auth.Api;
@@ -23,8 +25,8 @@ public static class AuthApi
     }
 
     static async Task<Results<Created<ProfileResponse>, ValidationProblem, ProblemHttpResult>> Signup(
-        SignupRequest request, IUserStore users, PasswordHasher hasher, PasswordPolicy policy,
-        AuditTrail audit, HttpContext http, TimeProvider time, CancellationToken ct)
+        SignupRequest request, IUserStore users, PasswordHasher hasher, PasswordPolicy policy, RecoveryMails mails,
+        IOptions<TokenOptions> options, AuditTrail audit, HttpContext http, TimeProvider time, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         InputRules.CheckEmail(request.Email, errors);
@@ -37,6 +39,7 @@ public static class AuthApi
             await hasher.HashAsync(request.Password!, ct), [], now);
         if (!await users.TryCreateAsync(user, ct)) return Problems.EmailTaken();
         audit.SignedUp(user.Id, ClientInfo.From(http).IpAddress);
+        await mails.SendVerificationAsync(user, MailLinks.OriginOf(options.Value, http), now, ct);
         return TypedResults.Created("/profile", ProfileResponse.From(user));
     }
 
@@ -50,13 +53,15 @@ public static class AuthApi
         if (errors.Count > 0) return Problems.Invalid(errors);
         // No account can hold such an email (signup refuses it), and a store may refuse the bytes;
         // the whitespace around an email is trimmed first, as everywhere.
-        if (request.Email!.Trim().Any(char.IsControl)) return Problems.InvalidCredentials();
+        var email = InputRules.NormalizeEmail(request.Email!);
+        if (request.Email!.Trim().Any(char.IsControl) || !InputRules.CouldBeStored(email)) return Problems.InvalidCredentials();
 
         var now = time.GetUtcNow();
-        var result = await signIn.SignInAsync(InputRules.NormalizeEmail(request.Email!), request.Password!,
+        var result = await signIn.SignInAsync(email, request.Password!,
             ClientInfo.From(http), ClientAddress.KeyOf(http), await device.ReadUserIdAsync(http), now, ct);
         if (result.Verdict == SignInVerdict.ThrottledAccountWide) return Problems.TooManyAccountFailures(http, result.RetryAfter);
         if (result.Verdict == SignInVerdict.Throttled) return Problems.TooManyFailedLogins(http, result.RetryAfter);
+        if (result.Verdict == SignInVerdict.EmailNotVerified) return Problems.EmailNotVerified();
         if (result.Tokens is not { } issued) return Problems.InvalidCredentials();
         device.Write(http, issued.UserId, now);
 

@@ -14,6 +14,13 @@ public enum RefreshTokenDelivery { Cookie, Body }
 
 public sealed record LoginRequest(string? Email, string? Password, RefreshTokenDelivery? RefreshTokenDelivery);
 
+// /auth/password and /auth/email
+public sealed record RequestPasswordResetRequest(string? Email);
+
+public sealed record ResetPasswordRequest(string? Token, string? NewPassword);
+
+public sealed record VerifyEmailRequest(string? Token);
+
 public sealed record TokenResponse(
     string AccessToken,
     string TokenType,
@@ -21,15 +28,20 @@ public sealed record TokenResponse(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? RefreshToken);
 
 // /profile
-public sealed record ProfileResponse(string Id, string Email, string? Name, IReadOnlyList<string> Roles, DateTimeOffset CreatedAt)
+public sealed record ProfileResponse(
+    string Id, string Email, bool EmailVerified, string? Name, IReadOnlyList<string> Roles, DateTimeOffset CreatedAt)
 {
     public static ProfileResponse From(UserRecord user) =>
-        new(user.Id, user.Email, user.Name, user.Roles, user.CreatedAt);
+        new(user.Id, user.Email, user.EmailVerified, user.Name, user.Roles, user.CreatedAt);
 }
 
 public sealed record UpdateProfileRequest(string? Name);
 
 public sealed record ChangePasswordRequest(string? CurrentPassword, string? NewPassword);
+
+public sealed record ChangeEmailRequest(string? NewEmail, string? CurrentPassword);
+
+public sealed record DeleteAccountRequest(string? CurrentPassword);
 
 // /sessions and /admin/users/{userId}/sessions
 public sealed record SessionResponse(

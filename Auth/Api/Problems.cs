@@ -20,6 +20,21 @@ public static class Problems
     public static ProblemHttpResult EmailTaken() =>
         Problem(StatusCodes.Status409Conflict, "email_taken", "Email already registered", "An account with this email already exists.");
 
+    // After the password was checked: nobody without it learns that the account exists.
+    public static ProblemHttpResult EmailNotVerified() => Problem(StatusCodes.Status403Forbidden, "email_not_verified",
+        "Email not verified", "This account's email is not verified yet: follow the link in the verification mail, or reset the password, which verifies it too.");
+
+    public static ValidationProblem InvalidAccountToken() => Invalid(new Dictionary<string, string[]>
+    {
+        ["token"] = ["The token is invalid, was used already, or has expired; ask for a new mail."],
+    });
+
+    // 400, not 401, which a client would read as "refresh and retry".
+    public static ValidationProblem WrongCurrentPassword() => Invalid(new Dictionary<string, string[]>
+    {
+        ["currentPassword"] = ["The current password is incorrect."],
+    });
+
     public static ValidationProblem Invalid(IDictionary<string, string[]> errors) => TypedResults.ValidationProblem(
         errors,
         title: "Invalid request",

@@ -1,9 +1,11 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.IdentityModel.JsonWebTokens;
 using MiniAuth.Auth.Accounts;
 using MiniAuth.Auth.Audit;
 using MiniAuth.Auth.Defences;
 using MiniAuth.Auth.Passwords;
+using MiniAuth.Auth.Recovery;
 using MiniAuth.Auth.Sessions;
 using MiniAuth.Auth.SignIn;
 using MiniAuth.Storage;
@@ -12,7 +14,7 @@ namespace MiniAuth.Auth.Api;
 
 public static class ProfileApi
 {
-    static readonly SessionEnd AccountGone = new(SessionEnd.AccountDeleted, "The account no longer exists.");
+    static readonly SessionEnd AccountGone = SessionEnd.AccountGone;
 
     public static RouteGroupBuilder MapProfileApi(this IEndpointRouteBuilder app)
     {
@@ -20,6 +22,7 @@ public static class ProfileApi
         profile.MapGet("/", FetchProfile).WithName("fetchProfile");
         profile.MapPatch("/", UpdateProfile).WithName("updateProfile");
         profile.MapPost("/password", ChangePassword).WithName("changePassword");
+        profile.MapDelete("/", DeleteAccount).WithName("deleteAccount");
         return profile;
     }
 
@@ -55,7 +58,7 @@ public static class ProfileApi
     // as logins, so a stolen access token is no way around it. Every other session is ended.
     static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> ChangePassword(
         ChangePasswordRequest request, ClaimsPrincipal principal, IUserStore users, ISessionStore sessions,
-        PasswordSignIn signIn, PasswordHasher hasher, PasswordPolicy policy, AuditTrail audit,
+        PasswordSignIn signIn, PasswordHasher hasher, PasswordPolicy policy, AccountTokens tokens, AuditTrail audit,
         HttpContext http, TimeProvider time, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
@@ -74,7 +77,7 @@ public static class ProfileApi
         if (proof.Verdict == SignInVerdict.WrongCredentials)
         {
             audit.PasswordChangeFailed(caller.UserId, caller.SessionId, caller.IpAddress);
-            return Problems.Invalid(new Dictionary<string, string[]> { ["currentPassword"] = ["The current password is incorrect."] });
+            return Problems.WrongCurrentPassword();
         }
 
         // Only over the hash just verified: a change that raced this one is not silently undone.
@@ -82,7 +85,38 @@ public static class ProfileApi
         if (!await users.TryReplacePasswordHashAsync(user.Id, user.PasswordHash, newHash, ct))
             return Problems.PasswordChangedMeanwhile();
         var revoked = await sessions.RevokeAllForUserAsync(user.Id, RevocationReasons.PasswordChanged, now, caller.SessionId, ct);
+        // A reset link mailed before the change must not undo it.
+        await tokens.DeleteAsync(user.Id, AccountTokenKinds.PasswordReset, ct);
         audit.PasswordChanged(caller.UserId, caller.SessionId, caller.IpAddress, revoked);
+        return TypedResults.NoContent();
+    }
+
+    // The owner's own deletion (app stores require one), behind the current password like a
+    // password change. The sessions end first: a login racing this one finds the account gone
+    // when it re-reads it, and ends its own session (PasswordSignIn).
+    static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeleteAccount(
+        [FromBody] DeleteAccountRequest request, ClaimsPrincipal principal, IUserStore users, ISessionStore sessions,
+        PasswordSignIn signIn, AccountTokens tokens, AuditTrail audit, HttpContext http, TimeProvider time, CancellationToken ct)
+    {
+        var errors = new Dictionary<string, string[]>();
+        InputRules.CheckPresent(request.CurrentPassword, "currentPassword", errors);
+        if (errors.Count > 0) return Problems.Invalid(errors);
+
+        var caller = Caller.From(principal, http);
+        if (await users.FindByIdAsync(caller.UserId, ct) is not { } user) return Problems.SessionEnded(AccountGone);
+        var now = time.GetUtcNow();
+        var proof = await signIn.ConfirmPasswordAsync(user, request.CurrentPassword!, ClientAddress.KeyOf(http), now, ct);
+        if (proof.Verdict == SignInVerdict.Throttled) return Problems.TooManyFailedLogins(http, proof.RetryAfter);
+        if (proof.Verdict == SignInVerdict.WrongCredentials)
+        {
+            audit.CurrentPasswordRefused("deleteAccount", caller.UserId, caller.SessionId, caller.IpAddress);
+            return Problems.WrongCurrentPassword();
+        }
+
+        var ended = await sessions.RevokeAllForUserAsync(user.Id, RevocationReasons.AccountDeleted, now, null, ct);
+        await users.DeleteAsync(user.Id, ct);
+        await tokens.DeleteAsync(user.Id, null, ct);
+        audit.AccountDeleted(caller.UserId, caller.SessionId, caller.IpAddress, ended);
         return TypedResults.NoContent();
     }
 }

@@ -27,7 +27,7 @@ public static class WellKnownApi
     // (AllowedHosts must then list the service's own names).
     static Ok<DiscoveryResponse> Discovery(HttpRequest request, IOptions<TokenOptions> options)
     {
-        var origin = options.Value.PublicOrigin ?? $"{request.Scheme}://{request.Host}{request.PathBase}";
+        var origin = options.Value.PublicBaseUrl ?? $"{request.Scheme}://{request.Host}{request.PathBase}";
         request.HttpContext.Response.Headers.CacheControl = "public, max-age=3600";
         return TypedResults.Ok(new DiscoveryResponse(options.Value.Issuer!, $"{origin}/.well-known/jwks.json"));
     }

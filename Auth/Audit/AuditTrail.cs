@@ -65,6 +65,11 @@ public sealed partial class AuditTrail(ILoggerFactory loggers)
         Message = "All sessions revoked: user {UserId} ended {Count} sessions from session {SessionId} at {ClientIp}")]
     public partial void AllSessionsRevoked(string userId, int count, string sessionId, string? clientIp);
 
+    // The login of SessionId took the user past MiniAuth:MaxSessionsPerUser.
+    [LoggerMessage(EventId = 3023, EventName = "OldestSessionsEnded", Level = LogLevel.Information,
+        Message = "Session limit: user {UserId} started session {SessionId}; their {Count} oldest sessions were ended")]
+    public partial void OldestSessionsEnded(string userId, int count, string sessionId);
+
     [LoggerMessage(EventId = 3030, EventName = "ProfileUpdated", Level = LogLevel.Information,
         Message = "Profile updated: user {UserId} session {SessionId} from {ClientIp}")]
     public partial void ProfileUpdated(string userId, string sessionId, string? clientIp);
@@ -105,8 +110,60 @@ public sealed partial class AuditTrail(ILoggerFactory loggers)
         Message = "Admin command: rotated the signing key; key {KeyId} is published at the service's next key reload and signs from {SignsFrom}")]
     public partial void CommandSigningKeyRotated(string keyId, string signsFrom);
 
+    [LoggerMessage(EventId = 3054, EventName = "CommandResetLinkCreated", Level = LogLevel.Warning,
+        Message = "Admin command: created a password reset link for user {UserId}")]
+    public partial void CommandResetLinkCreated(string userId);
+
     // A compromised key: its tokens are refused from now on; EndedSessions is null when sessions were left alone.
     [LoggerMessage(EventId = 3053, EventName = "CommandSigningKeyRevoked", Level = LogLevel.Warning,
         Message = "Admin command: revoked the signing key {KeyId}; key {SigningKeyId} signs now; {EndedSessions} sessions ended")]
     public partial void CommandSigningKeyRevoked(string keyId, string signingKeyId, int? endedSessions);
+
+    // UserId is null when the email names no account: the log tells no more than the answer did.
+    [LoggerMessage(EventId = 3060, EventName = "PasswordResetRequested", Level = LogLevel.Information,
+        Message = "Password reset requested: user {UserId} from {ClientIp}")]
+    public partial void PasswordResetRequested(string? userId, string? clientIp);
+
+    [LoggerMessage(EventId = 3061, EventName = "PasswordResetSuppressed", Level = LogLevel.Warning,
+        Message = "Password reset request over the hourly mail limit of its address, no mail sent: user {UserId} from {ClientIp}")]
+    public partial void PasswordResetSuppressed(string? userId, string? clientIp);
+
+    [LoggerMessage(EventId = 3062, EventName = "PasswordReset", Level = LogLevel.Warning,
+        Message = "Password reset: user {UserId} from {ClientIp}; {EndedSessions} sessions ended")]
+    public partial void PasswordReset(string userId, string? clientIp, int endedSessions);
+
+    // A bad, used or expired token from a mail; Operation is the route's operationId.
+    [LoggerMessage(EventId = 3063, EventName = "AccountTokenRefused", Level = LogLevel.Warning,
+        Message = "One-time token refused on {Operation} from {ClientIp}")]
+    public partial void AccountTokenRefused(string operation, string? clientIp);
+
+    [LoggerMessage(EventId = 3064, EventName = "EmailVerified", Level = LogLevel.Information,
+        Message = "Email verified: user {UserId} from {ClientIp}")]
+    public partial void EmailVerified(string userId, string? clientIp);
+
+    [LoggerMessage(EventId = 3065, EventName = "EmailChangeRequested", Level = LogLevel.Information,
+        Message = "Email change requested: user {UserId} session {SessionId} from {ClientIp}")]
+    public partial void EmailChangeRequested(string userId, string sessionId, string? clientIp);
+
+    [LoggerMessage(EventId = 3066, EventName = "EmailChanged", Level = LogLevel.Warning,
+        Message = "Email changed: user {UserId} from {ClientIp}; the old address was notified")]
+    public partial void EmailChanged(string userId, string? clientIp);
+
+    [LoggerMessage(EventId = 3067, EventName = "AccountDeleted", Level = LogLevel.Warning,
+        Message = "Account deleted by its owner: user {UserId} session {SessionId} from {ClientIp}; {EndedSessions} sessions ended")]
+    public partial void AccountDeleted(string userId, string sessionId, string? clientIp, int endedSessions);
+
+    // Operation is the route's operationId (changeEmail, deleteAccount).
+    [LoggerMessage(EventId = 3068, EventName = "CurrentPasswordRefused", Level = LogLevel.Warning,
+        Message = "{Operation} refused (wrong current password): user {UserId} session {SessionId} from {ClientIp}")]
+    public partial void CurrentPasswordRefused(string operation, string userId, string sessionId, string? clientIp);
+
+    // The password was right; only the unverified email kept the session from starting.
+    [LoggerMessage(EventId = 3069, EventName = "LoginRefusedUnverified", Level = LogLevel.Information,
+        Message = "Login refused, email not verified: user {UserId} from {ClientIp}")]
+    public partial void LoginRefusedUnverified(string userId, string? clientIp);
+
+    [LoggerMessage(EventId = 3070, EventName = "VerificationMailRequested", Level = LogLevel.Information,
+        Message = "Verification mail requested: user {UserId} session {SessionId} from {ClientIp}")]
+    public partial void VerificationMailRequested(string userId, string sessionId, string? clientIp);
 }

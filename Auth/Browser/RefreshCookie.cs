@@ -30,17 +30,36 @@ public sealed class RefreshCookie(IOptions<RefreshCookieOptions> options, IOptio
     string? OwnOrigin(HttpContext http) =>
         _publicOrigin ?? CorsAllowListOptions.ParseOrigin($"{http.Request.Scheme}://{http.Request.Host}");
 
-    public string? Read(HttpContext http) =>
-        http.Request.Cookies.TryGetValue(_options.Name, out var token) && !string.IsNullOrWhiteSpace(token) ? token : null;
+    // Read from the header by the exact name: ASP.NET Core's cookie collection matches names
+    // case-insensitively, so "__HOST-refresh_token", which a browser lets a sibling subdomain
+    // set, would pass for ours.
+    public string? Read(HttpContext http)
+    {
+        foreach (var (name, value) in Pairs(http))
+            if (name.Equals(_options.Name, StringComparison.Ordinal) && !string.IsNullOrWhiteSpace(value)) return value;
+        return null;
+    }
 
-    // ASP.NET Core keeps the last of two cookies of one name: one planted beside ours would win.
+    // The name twice, in any case: one was planted beside ours, and which is which cannot be told.
     public bool SentTwice(HttpContext http)
     {
         var seen = 0;
+        foreach (var (name, _) in Pairs(http))
+            if (name.Equals(_options.Name, StringComparison.OrdinalIgnoreCase) && ++seen > 1) return true;
+        return false;
+    }
+
+    static IEnumerable<(string Name, string Value)> Pairs(HttpContext http)
+    {
         foreach (var header in http.Request.Headers.Cookie)
             foreach (var pair in (header ?? "").Split(';'))
-                if (pair.AsSpan().Trim().StartsWith(_options.Name + "=", StringComparison.Ordinal) && ++seen > 1) return true;
-        return false;
+            {
+                var eq = pair.IndexOf('=');
+                if (eq <= 0) continue;
+                var value = pair[(eq + 1)..].Trim();
+                if (value.Length >= 2 && value[0] == '"' && value[^1] == '"') value = value[1..^1];
+                yield return (pair[..eq].Trim(), value);
+            }
     }
 
     public void Write(HttpContext http, string refreshToken, DateTimeOffset expiresAt, DateTimeOffset now)

@@ -37,14 +37,13 @@ public sealed class LoginThrottle(ILoginFailureStore failures, IOptions<RateLimi
         DateTimeOffset now, CancellationToken ct)
     {
         var attempt = await BeginAsync(normalizedEmail, clientKey, now, ct);
-        if (!_options.Enabled) return attempt;
+        // Only attempts the per-client rule let through are guesses: one client's refused ones
+        // must not lock the account for everybody (it spends at most MaxFailedLogins a window).
+        if (!_options.Enabled || attempt.Verdict == AttemptVerdict.Throttled) return attempt;
         // Counted for the known device too: whoever holds it spends the same hour.
         var account = await failures.RecordFailureAsync(AccountKey(normalizedEmail), now, AccountWindow, ct);
         if (knownDevice || account.Count <= _options.AccountFailuresPerHour) return attempt;
-        // The later of the two ends, so a client that waits Retry-After is not refused again.
-        var retryAfter = account.WindowEndsAt - now;
-        if (attempt.Verdict == AttemptVerdict.Throttled && attempt.RetryAfter > retryAfter) retryAfter = attempt.RetryAfter;
-        return new Attempt(AttemptVerdict.ThrottledAccountWide, attempt.FailureCount, retryAfter);
+        return new Attempt(AttemptVerdict.ThrottledAccountWide, attempt.FailureCount, account.WindowEndsAt - now);
     }
 
     public Task SucceededAsync(string normalizedEmail, string clientKey, CancellationToken ct) =>

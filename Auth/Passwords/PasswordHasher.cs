@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
 using System.Text;
 
+using MiniAuth.Auth.Accounts;
+
 namespace MiniAuth.Auth.Passwords;
 
 // Argon2id in the standard PHC string form: $argon2id$v=19$m=…,t=…,p=…$salt$hash.
@@ -50,7 +52,8 @@ public sealed class PasswordHasher : IDisposable
         return hash.StartsWith(_currentPrefix, StringComparison.Ordinal) && !legacy ? PasswordCheck.Succeeded : PasswordCheck.SucceededNeedsRehash;
     }
 
-    static string Normalize(string password) => password.Normalize(NormalizationForm.FormKC);
+    // Ill-formed text (the policy refuses it at signup) is hashed as it is.
+    internal static string Normalize(string password) => UnicodeText.TryNormalize(password) ?? password;
 
     // One lane: libsodium, about 4× faster than Isopoh here and exactly m KiB per hash (bench/).
     // More lanes: Isopoh, which libsodium cannot do. The PHC string is the same standard either way.

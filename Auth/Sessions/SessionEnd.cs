@@ -11,6 +11,9 @@ public sealed record SessionEnd(string? Reason, string Detail)
     public const string AccountDeleted = "account_deleted";
 
     public static readonly SessionEnd Gone = new(null, "The session has ended.");
+    // The token's user is no longer in the store.
+    public static readonly SessionEnd AccountGone = new(AccountDeleted, "The account no longer exists.");
+    static readonly SessionEnd MaxLifetimeReached = new(MaxLifetime, "The session reached its maximum lifetime; sign in again.");
 
     // Null while the session is alive for this user at now.
     public static SessionEnd? Of(SessionRecord? session, string userId, DateTimeOffset now, TimeSpan maxSessionLifetime) => session switch
@@ -18,9 +21,10 @@ public sealed record SessionEnd(string? Reason, string Detail)
         null => Gone,
         _ when session.UserId != userId => Gone,
         { RevocationReason: { } reason } => Ended(RevocationReasons.Normalize(reason)),
-        // The absolute cap, not the sliding expiry, is what ran out.
-        _ when !session.IsActiveAt(now) && session.ExpiresAt >= session.CreatedAt + maxSessionLifetime =>
-            new(MaxLifetime, "The session reached its maximum lifetime; sign in again."),
+        // The absolute cap, not the sliding expiry, is what ran out (also for a session made
+        // before the cap existed, whose expiry slid past it).
+        _ when now > session.CreatedAt + maxSessionLifetime
+            || (!session.IsActiveAt(now) && session.ExpiresAt >= session.CreatedAt + maxSessionLifetime) => MaxLifetimeReached,
         _ when !session.IsActiveAt(now) => new(Expired, "The session has expired."),
         _ => null,
     };

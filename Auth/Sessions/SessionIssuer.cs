@@ -23,18 +23,20 @@ public sealed class SessionIssuer(ISessionStore sessions, IUserStore users, Toke
             UserAgent = client.UserAgent,
         };
         await sessions.CreateAsync(session, ct);
-        await EndOldestBeyondCapAsync(user.Id, now, ct);
         return Issue(user, session, now);
     }
 
-    // A user keeps at most MaxSessionsPerUser live sessions: a new one ends the oldest, so no
-    // account can pile up sessions that every listing and revoke-all must walk.
-    async Task EndOldestBeyondCapAsync(string userId, DateTimeOffset now, CancellationToken ct)
+    // A user keeps at most MaxSessionsPerUser live sessions: once a new one counts, the oldest
+    // end, so no account can pile up sessions that every listing and revoke-all must walk.
+    // Returns how many ended.
+    public async Task<int> EndOldestBeyondCapAsync(string userId, DateTimeOffset now, CancellationToken ct)
     {
         var live = (await sessions.ListForUserAsync(userId, ct)).Where(s => s.IsActiveAt(now)).ToList();
+        var ended = 0;
         foreach (var oldest in live.OrderByDescending(s => s.CreatedAt).ThenByDescending(s => s.Id, StringComparer.Ordinal)
                      .Skip(_options.MaxSessionsPerUser))
-            await sessions.RevokeAsync(oldest.Id, RevocationReasons.RevokedByUser, now, ct);
+            if (await sessions.RevokeAsync(oldest.Id, RevocationReasons.RevokedByUser, now, ct)) ended++;
+        return ended;
     }
 
     // Sliding, but never past the session's absolute lifetime.

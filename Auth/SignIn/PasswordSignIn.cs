@@ -1,3 +1,4 @@
+using MiniAuth.Auth.Accounts;
 using MiniAuth.Auth.Audit;
 using MiniAuth.Auth.Defences;
 using MiniAuth.Auth.Passwords;
@@ -10,7 +11,7 @@ namespace MiniAuth.Auth.SignIn;
 // make sure the password did not change meanwhile) and the re-check of a signed-in user's current
 // password, which counts against the same per account-and-client budget as logins.
 public sealed class PasswordSignIn(IUserStore users, PasswordHasher hasher, LoginThrottle throttle,
-    SessionIssuer sessions, AuditTrail audit)
+    SessionIssuer sessions, AuditTrail audit, IOptions<SignupOptions> signup)
 {
     // Unknown email and wrong password look the same, in content, in time and in throttling.
     // deviceUserId: the user this browser's device cookie proves it signed in to before.
@@ -38,6 +39,12 @@ public sealed class PasswordSignIn(IUserStore users, PasswordHasher hasher, Logi
             return new SignInResult(SignInVerdict.WrongCredentials);
         }
         await throttle.SucceededAsync(normalizedEmail, clientKey, ct);
+        // Only after the password: the refusal tells nothing to someone who does not hold it.
+        if (signup.Value.RequireVerifiedEmail && !user.EmailVerified)
+        {
+            audit.LoginRefusedUnverified(user.Id, client.IpAddress);
+            return new SignInResult(SignInVerdict.EmailNotVerified);
+        }
 
         var verifiedHash = user.PasswordHash;
         if (check == PasswordCheck.SucceededNeedsRehash)
@@ -55,6 +62,9 @@ public sealed class PasswordSignIn(IUserStore users, PasswordHasher hasher, Logi
             return new SignInResult(SignInVerdict.WrongCredentials);
         }
         audit.LoginSucceeded(user.Id, issued.SessionId, client.IpAddress);
+        // Only once this login's session counts: a login undone above ends nothing of the user's.
+        if (await sessions.EndOldestBeyondCapAsync(user.Id, now, ct) is var capped and > 0)
+            audit.OldestSessionsEnded(user.Id, capped, issued.SessionId);
         return new SignInResult(SignInVerdict.Succeeded, issued);
     }
 

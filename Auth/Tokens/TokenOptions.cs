@@ -49,7 +49,7 @@ public sealed class TokenOptions : IValidatableObject
     public string RefreshAudience => Audience + ":refresh";
 
     // The PublicUrl without a trailing slash, or null.
-    public string? PublicOrigin => PublicUrl?.TrimEnd('/');
+    public string? PublicBaseUrl => PublicUrl?.TrimEnd('/');
 
     // The longest any token lives: how long a retired signing key must keep verifying.
     public TimeSpan LongestTokenLifetime =>

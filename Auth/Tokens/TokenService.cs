@@ -48,6 +48,7 @@ public sealed class TokenService
                 [JwtRegisteredClaimNames.Sid] = sessionId,
                 [JwtRegisteredClaimNames.Jti] = NewId(),
                 [JwtRegisteredClaimNames.Email] = user.Email,
+                ["email_verified"] = user.EmailVerified,
                 ["roles"] = user.Roles.ToArray(),
             },
         });

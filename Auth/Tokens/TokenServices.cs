@@ -7,7 +7,7 @@ public static class TokenServices
     public static IServiceCollection AddTokens(this IServiceCollection services)
     {
         services.AddValidatedOptions<TokenOptions>(TokenOptions.Section);
-        services.PostConfigure<TokenOptions>(tokens => tokens.Issuer ??= tokens.PublicOrigin ?? "miniauth");
+        services.PostConfigure<TokenOptions>(tokens => tokens.Issuer ??= tokens.PublicBaseUrl ?? "miniauth");
         services.AddValidatedOptions<SigningKeyOptions>(SigningKeyOptions.Section);
         services.AddSingleton<SigningKeyProtector>();
         services.AddSingleton<SigningKeyRing>();

@@ -37,6 +37,9 @@ public sealed partial class LiteDbContext : IDisposable
         SigningKeys = Database.GetCollection<SigningKeyRecord>("signingKeys");
         LoginFailures = Database.GetCollection<LoginFailureRecord>("loginFailures");
         LoginFailures.EnsureIndex(f => f.WindowEndsAt);
+        AccountTokens = Database.GetCollection<AccountTokenRecord>("accountTokens");
+        AccountTokens.EnsureIndex(t => t.UserId);
+        AccountTokens.EnsureIndex(t => t.ExpiresAt);
     }
 
     public LiteDatabase Database { get; }
@@ -44,12 +47,14 @@ public sealed partial class LiteDbContext : IDisposable
     public ILiteCollection<SessionRecord> Sessions { get; }
     public ILiteCollection<SigningKeyRecord> SigningKeys { get; }
     public ILiteCollection<LoginFailureRecord> LoginFailures { get; }
+    public ILiteCollection<AccountTokenRecord> AccountTokens { get; }
 
     // Serialize the read-compare-write steps of a collection (rotation against revocation,
     // a rename against a password change, two failures counted at once).
     internal Lock SessionWrites { get; } = new();
     internal Lock UserWrites { get; } = new();
     internal Lock LoginFailureWrites { get; } = new();
+    internal Lock AccountTokenWrites { get; } = new();
 
     public static BsonValue Serialize(DateTimeOffset value) => new(value.UtcTicks);
 

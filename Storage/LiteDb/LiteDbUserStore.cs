@@ -49,6 +49,38 @@ public sealed class LiteDbUserStore(LiteDbContext db) : IUserStore
         return Task.CompletedTask;
     }
 
+    public Task<bool> TryMarkEmailVerifiedAsync(string id, string expectedNormalizedEmail, CancellationToken ct) =>
+        Task.FromResult(Change(id, user =>
+        {
+            if (user.NormalizedEmail != expectedNormalizedEmail) return false;
+            user.EmailVerified = true;
+            return true;
+        }));
+
+    // The unique index on NormalizedEmail refuses a taken address inside the update.
+    public Task<bool> TryChangeEmailAsync(string id, string expectedNormalizedEmail, string newEmail, string newNormalizedEmail,
+        CancellationToken ct)
+    {
+        try
+        {
+            return Task.FromResult(Change(id, user =>
+            {
+                if (user.NormalizedEmail != expectedNormalizedEmail) return false;
+                (user.Email, user.NormalizedEmail, user.EmailVerified) = (newEmail, newNormalizedEmail, true);
+                return true;
+            }));
+        }
+        catch (LiteException e) when (e.ErrorCode == LiteException.INDEX_DUPLICATE_KEY)
+        {
+            return Task.FromResult(false);
+        }
+    }
+
+    public Task<bool> DeleteAsync(string id, CancellationToken ct)
+    {
+        lock (db.UserWrites) return Task.FromResult(db.Users.Delete(id));
+    }
+
     // LiteDB writes whole documents: every change of a user is read-modify-write under one lock.
     bool Change(string id, Func<UserRecord, bool> change)
     {

@@ -12,6 +12,8 @@ internal static class StoreFolder
     const UnixFileMode OwnerOnlyFolder = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
     const UnixFileMode GroupOrOthers = ~OwnerOnlyFolder & (UnixFileMode)0x1FF;
+    // What the service itself keeps beside the store (the mail outbox and spool, made 0700).
+    static readonly string[] OwnFolders = ["outbox", "mail-spool"];
 
     // True when an existing folder that others could enter was tightened to 0700.
     public static bool Prepare(string databasePath)
@@ -35,7 +37,11 @@ internal static class StoreFolder
         }
 
         var tightened = false;
-        if ((File.GetUnixFileMode(folder) & GroupOrOthers) != 0)
+        var mode = File.GetUnixFileMode(folder);
+        // Others could have planted a file (a hard link to one of theirs) under a store file's
+        // name: such a folder cannot be made safe after the fact.
+        if ((mode & (UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0) throw NotOurs(folder, databasePath);
+        if ((mode & GroupOrOthers) != 0)
         {
             Tighten(folder, databasePath);
             tightened = true;
@@ -54,7 +60,7 @@ internal static class StoreFolder
     {
         var stem = Path.GetFileNameWithoutExtension(databasePath);
         var shared = Directory.EnumerateFileSystemEntries(folder)
-            .Any(entry => !Path.GetFileName(entry).StartsWith(stem, StringComparison.Ordinal));
+            .Any(entry => !Path.GetFileName(entry).StartsWith(stem, StringComparison.Ordinal) && !OwnFolders.Contains(Path.GetFileName(entry)));
         try
         {
             if (!shared && !File.GetUnixFileMode(folder).HasFlag(UnixFileMode.StickyBit))
@@ -64,13 +70,17 @@ internal static class StoreFolder
             }
         }
         catch (UnauthorizedAccessException) { }
-        throw new OptionsValidationException(StorageOptions.Section, typeof(StorageOptions),
-        [
-            $"MiniAuth:Storage:Path is {databasePath}, in the folder {folder}, which other accounts can enter and which " +
-            "MiniAuth cannot make its own (it is not the service account's, or it holds other files). The store holds the " +
-            $"private signing keys: run `chmod 700 {folder}` as its owner, or give the store a folder of its own.",
-        ]);
+        throw NotOurs(folder, databasePath);
     }
+
+    static OptionsValidationException NotOurs(string folder, string databasePath) =>
+        new(StorageOptions.Section, typeof(StorageOptions),
+        [
+            $"MiniAuth:Storage:Path is {databasePath}, in the folder {folder}, which other accounts can enter or write and " +
+            "which MiniAuth cannot make its own (it is not the service account's, it holds other files, or others could " +
+            $"have put files in it). The store holds the private signing keys: run `chmod 700 {folder}` as its owner, " +
+            "or give the store a folder of its own.",
+        ]);
 
     // DllImport, not LibraryImport: one blittable call needs no generated (unsafe) marshalling.
     [DllImport("libc", EntryPoint = "umask")]

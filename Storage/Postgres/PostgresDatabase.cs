@@ -30,6 +30,20 @@ public sealed class PostgresDatabase(IOptions<StorageOptions> options) : IAsyncD
         // Every key is ES256 and nothing reads the column: new instances stop writing it, and
         // instances of an older version that still do keep working.
         "ALTER TABLE miniauth_signing_keys ALTER COLUMN algorithm SET DEFAULT 'ES256';",
+        // Accounts made before verification existed are unverified: nobody proved their mailbox.
+        "ALTER TABLE miniauth_users ADD COLUMN IF NOT EXISTS email_verified boolean NOT NULL DEFAULT false;",
+        // One-time tokens of mails, by the SHA-256 of the token; the token itself is never stored.
+        """
+        CREATE TABLE IF NOT EXISTS miniauth_account_tokens (
+            token_hash text PRIMARY KEY,
+            user_id text NOT NULL,
+            kind text NOT NULL,
+            data text,
+            created_at timestamptz NOT NULL,
+            expires_at timestamptz NOT NULL);
+        CREATE INDEX IF NOT EXISTS miniauth_account_tokens_user ON miniauth_account_tokens (user_id, kind);
+        CREATE INDEX IF NOT EXISTS miniauth_account_tokens_expires_at ON miniauth_account_tokens (expires_at);
+        """,
     ];
 
     readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(options.Value.PostgresConnection!);

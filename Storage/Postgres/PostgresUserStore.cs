@@ -6,7 +6,7 @@ namespace MiniAuth.Storage.Postgres;
 // timestamptz keeps microseconds: ticks below that are dropped on the way in.
 public sealed class PostgresUserStore(PostgresDatabase db) : IUserStore
 {
-    const string Columns = "id, email, normalized_email, name, password_hash, roles, created_at";
+    const string Columns = "id, email, normalized_email, name, password_hash, roles, created_at, email_verified";
 
     public Task<UserRecord?> FindByIdAsync(string id, CancellationToken ct) =>
         FindOneAsync($"SELECT {Columns} FROM miniauth_users WHERE id = @key", id, ct);
@@ -19,7 +19,7 @@ public sealed class PostgresUserStore(PostgresDatabase db) : IUserStore
     {
         await using var connection = await db.OpenAsync(ct);
         await using var command = new NpgsqlCommand(
-            $"INSERT INTO miniauth_users ({Columns}) VALUES (@id, @email, @normalized, @name, @hash, @roles, @created) ON CONFLICT DO NOTHING",
+            $"INSERT INTO miniauth_users ({Columns}) VALUES (@id, @email, @normalized, @name, @hash, @roles, @created, @verified) ON CONFLICT DO NOTHING",
             connection);
         Bind(command, user);
         return await command.ExecuteNonQueryAsync(ct) == 1;
@@ -36,6 +36,29 @@ public sealed class PostgresUserStore(PostgresDatabase db) : IUserStore
     public async Task AddRoleAsync(string id, string role, CancellationToken ct) =>
         await ExecuteAsync("UPDATE miniauth_users SET roles = array_append(roles, @role) WHERE id = @id AND NOT (@role = ANY(roles))", ct,
             ("id", id), ("role", role));
+
+    public async Task<bool> TryMarkEmailVerifiedAsync(string id, string expectedNormalizedEmail, CancellationToken ct) =>
+        await ExecuteAsync("UPDATE miniauth_users SET email_verified = true WHERE id = @id AND normalized_email = @expected", ct,
+            ("id", id), ("expected", expectedNormalizedEmail)) == 1;
+
+    // The unique index on normalized_email decides against a signup or change that took it meanwhile.
+    public async Task<bool> TryChangeEmailAsync(string id, string expectedNormalizedEmail, string newEmail, string newNormalizedEmail,
+        CancellationToken ct)
+    {
+        try
+        {
+            return await ExecuteAsync(
+                "UPDATE miniauth_users SET email = @email, normalized_email = @normalized, email_verified = true WHERE id = @id AND normalized_email = @expected",
+                ct, ("id", id), ("expected", expectedNormalizedEmail), ("email", newEmail), ("normalized", newNormalizedEmail)) == 1;
+        }
+        catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation)
+        {
+            return false;
+        }
+    }
+
+    public async Task<bool> DeleteAsync(string id, CancellationToken ct) =>
+        await ExecuteAsync("DELETE FROM miniauth_users WHERE id = @id", ct, ("id", id)) == 1;
 
     async Task<int> ExecuteAsync(string sql, CancellationToken ct, params (string Name, object Value)[] parameters)
     {
@@ -73,6 +96,7 @@ public sealed class PostgresUserStore(PostgresDatabase db) : IUserStore
         command.Parameters.AddWithValue("hash", user.PasswordHash);
         command.Parameters.AddWithValue("roles", NpgsqlDbType.Array | NpgsqlDbType.Text, user.Roles.ToArray());
         command.Parameters.AddWithValue("created", user.CreatedAt);
+        command.Parameters.AddWithValue("verified", user.EmailVerified);
     }
 
     static UserRecord Read(NpgsqlDataReader reader) => new()
@@ -84,5 +108,6 @@ public sealed class PostgresUserStore(PostgresDatabase db) : IUserStore
         PasswordHash = reader.GetString(4),
         Roles = [.. reader.GetFieldValue<string[]>(5)],
         CreatedAt = reader.GetFieldValue<DateTimeOffset>(6),
+        EmailVerified = reader.GetBoolean(7),
     };
 }

@@ -30,8 +30,8 @@ public sealed class BoardOptions
         {
             ValidIssuer = board.Issuer,
             ValidAudience = board.Audience,
-            // MiniAuth signs with ES256 only, and marks access tokens at+jwt (RFC 9068): its
-            // refresh tokens carry the same issuer, audience and keys, and must not pass here.
+            // MiniAuth signs with ES256 only, and marks access tokens at+jwt (RFC 9068). Its refresh
+            // tokens carry their own audience too; the type check is the second fence.
             ValidAlgorithms = [SecurityAlgorithms.EcdsaSha256],
             ValidTypes = ["at+jwt"],
             RequireSignedTokens = true,

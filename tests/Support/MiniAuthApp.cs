@@ -1,10 +1,12 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using MiniAuth.Auth.Mail;
 using MiniAuth.Auth.Tokens;
 using MiniAuth.Auth;
 
@@ -18,10 +20,14 @@ public sealed class MiniAuthApp : WebApplicationFactory<Program>
 
     readonly Dictionary<string, string?> _settings;
     readonly bool _ownsDirectory;
+    readonly bool _captureMail;
 
-    // databasePath: reuse a file across apps (a restart); settings: MiniAuth:… overrides.
-    public MiniAuthApp(string? databasePath = null, IDictionary<string, string?>? settings = null, FakeTimeProvider? time = null)
+    // databasePath: reuse a file across apps (a restart); settings: MiniAuth:… overrides;
+    // captureMail: mails go to Mail instead of the product's mail queue.
+    public MiniAuthApp(string? databasePath = null, IDictionary<string, string?>? settings = null, FakeTimeProvider? time = null,
+        bool captureMail = true)
     {
+        _captureMail = captureMail;
         _ownsDirectory = databasePath is null;
         DatabasePath = databasePath ?? Path.Combine(Path.GetTempPath(), "miniauth-tests", Guid.NewGuid().ToString("N"), "miniauth.db");
         Time = time ?? new FakeTimeProvider(Epoch);
@@ -37,6 +43,7 @@ public sealed class MiniAuthApp : WebApplicationFactory<Program>
 
     public FakeTimeProvider Time { get; }
     public CapturedLogs Logs { get; } = new();
+    public CapturedMail Mail { get; } = new();
     public string DatabasePath { get; }
 
     public TokenOptions TokenOptions => Services.GetRequiredService<IOptions<TokenOptions>>().Value;
@@ -61,6 +68,8 @@ public sealed class MiniAuthApp : WebApplicationFactory<Program>
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
         builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Time));
         builder.ConfigureServices(services => services.AddSingleton<IStartupFilter, TestClientAddress>());
+        // After the app's own registrations, so it replaces whatever mail queue the app has.
+        if (_captureMail) builder.ConfigureTestServices(services => services.AddSingleton<IMailQueue>(Mail));
     }
 
     public override async ValueTask DisposeAsync()
