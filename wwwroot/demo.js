@@ -1,5 +1,5 @@
 // The demo page at "/": everything goes through miniauth.js, the way your own page would.
-import { createMiniAuth, MiniAuthError } from "./miniauth.js";
+import { createMiniAuth, MiniAuthError, takeMailLink } from "./miniauth.js";
 
 export const auth = createMiniAuth();
 
@@ -35,13 +35,17 @@ auth.addEventListener("signedout", (event) => {
 function showSignedOut() {
   setStatus("signedout", "Signed out");
   $("signed-in").hidden = true;
+  $("reset-view").hidden = true;
   $("signed-out").hidden = false;
   $("profile-fetched").textContent = "";
   $("sessions").replaceChildren();
+  $("delete-confirm").hidden = true;
+  for (const form of ["email-form", "delete-form", "reset-form"]) $(form).reset();
 }
 
 async function showSignedIn() {
   $("signed-out").hidden = true;
+  $("reset-view").hidden = true;
   $("signed-in").hidden = false;
   say(null);
   setStatus("signedin", "Signed in");
@@ -64,7 +68,7 @@ function say(text, kind = "info") {
 // A call that ended in "signed out" has already said so through the event.
 function fail(error) {
   if (!auth.isSignedIn) return;
-  say(error instanceof MiniAuthError ? error.message : "The service could not be reached.", "error");
+  say(problemText(error), "error");
 }
 
 // ---- profile ------------------------------------------------------------------------
@@ -74,6 +78,9 @@ async function loadProfile() {
     const profile = await auth.fetchProfile();
     $("profile-name").textContent = profile.name || "—";
     $("profile-email").textContent = profile.email;
+    $("profile-verified").textContent = profile.emailVerified ? "Yes" : "Not yet";
+    // Hidden too for a service that does not say (no emailVerified in the profile).
+    $("resend-verification").hidden = profile.emailVerified !== false;
     $("profile-roles").textContent = profile.roles.length ? profile.roles.join(", ") : "none";
     $("profile-created").textContent = when(profile.createdAt);
     $("profile-fetched").textContent = `Fetched ${new Date().toLocaleTimeString()}`;
@@ -159,7 +166,63 @@ function chooseTab(login) {
   $("tab-signup").setAttribute("aria-selected", String(!login));
   $("login-form").hidden = !login;
   $("signup-form").hidden = login;
+  $("forgot-form").hidden = true;
   say(null);
+}
+
+function showForgot() {
+  chooseTab(true);
+  $("login-form").hidden = true;
+  $("forgot-form").hidden = false;
+  $("forgot-form").email.value ||= $("login-form").email.value;
+  $("forgot-form").email.focus();
+}
+
+// ---- mail links: #reset=<token>, #verify=<token>, #forgot ------------------------------
+
+let resetToken = null;
+
+function showReset(token) {
+  resetToken = token;
+  $("signed-in").hidden = true;
+  $("signed-out").hidden = true;
+  $("reset-view").hidden = false;
+  setStatus("unknown", "New password");
+  say(null);
+  $("reset-form").newPassword.focus();
+}
+
+// Resolves to what to tell the user: the link proved the mailbox, or it did not work.
+async function verifyLink(token) {
+  try {
+    await auth.verifyEmail(token);
+    return ["Your email address is verified.", "info"];
+  } catch (error) {
+    return [`The email could not be verified: ${problemText(error)}`, "error"];
+  }
+}
+
+// The page opened from a mail (or a link followed in this tab): the token leaves the address
+// bar before anything else happens.
+async function openPage(link) {
+  if (link?.action === "reset") {
+    showReset(link.token);
+    return;
+  }
+  const verified = link?.action === "verify" ? await verifyLink(link.token) : null;
+  if (auth.isSignedIn) await loadProfile();
+  else await restoreOrShowSignedOut();
+  if (link?.action === "forgot" && !auth.isSignedIn) showForgot();
+  if (verified) say(...verified);
+}
+
+async function restoreOrShowSignedOut() {
+  try {
+    if (!(await auth.restore())) showSignedOut();
+  } catch {
+    showSignedOut();
+    say("The service could not be reached.", "error");
+  }
 }
 
 async function busy(button, work) {
@@ -206,6 +269,93 @@ $("signup-form").addEventListener("submit", (event) => {
   });
 });
 
+$("show-forgot").addEventListener("click", showForgot);
+$("forgot-back").addEventListener("click", () => chooseTab(true));
+
+// The same words whether or not an account has this email: the service answers 202 either way.
+$("forgot-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const form = event.currentTarget;
+  busy(form.querySelector("button[type=submit]"), async () => {
+    try {
+      await auth.requestPasswordReset(form.email.value);
+      form.reset();
+      say("If an account has this email, a mail is on its way.");
+    } catch (error) {
+      say(problemText(error), "error");
+    }
+  });
+});
+
+$("reset-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const form = event.currentTarget;
+  busy(form.querySelector("button[type=submit]"), async () => {
+    try {
+      await auth.resetPassword(resetToken, form.newPassword.value);
+      resetToken = null;
+      showSignedOut();
+      chooseTab(true);
+      say("Your new password is set. Log in with it.");
+    } catch (error) {
+      say(problemText(error), "error");
+    }
+  });
+});
+
+$("reset-cancel").addEventListener("click", () => {
+  resetToken = null;
+  $("reset-view").hidden = true;
+  restoreOrShowSignedOut();
+});
+
+$("resend-verification").addEventListener("click", (event) => busy(event.currentTarget, async () => {
+  try {
+    await auth.resendVerification();
+    say(`A new verification mail is on its way to ${$("profile-email").textContent}.`);
+  } catch (error) {
+    fail(error);
+  }
+}));
+
+$("email-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const form = event.currentTarget;
+  busy(form.querySelector("button[type=submit]"), async () => {
+    try {
+      const newEmail = form.newEmail.value;
+      await auth.changeEmail(newEmail, form.currentPassword.value);
+      form.reset();
+      say(`A confirmation link is on its way to ${newEmail}. Your email changes once you follow it.`);
+    } catch (error) {
+      fail(error);
+    }
+  });
+});
+
+// Two steps: the password, then "Yes, delete my account".
+$("delete-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  $("delete-confirm").hidden = false;
+  $("delete-yes").focus();
+});
+$("delete-no").addEventListener("click", () => { $("delete-confirm").hidden = true; });
+$("delete-yes").addEventListener("click", (event) => busy(event.currentTarget, async () => {
+  const form = $("delete-form");
+  try {
+    // On 204 every tab signs out ("signedout", reason account_deleted), which says so.
+    await auth.deleteAccount(form.currentPassword.value);
+  } catch (error) {
+    $("delete-confirm").hidden = true;
+    fail(error);
+  }
+}));
+
+window.addEventListener("hashchange", () => {
+  const link = takeMailLink();
+  if (link) openPage(link);
+});
+
 $("fetch-profile").addEventListener("click", (event) => busy(event.currentTarget, loadProfile));
 $("refresh-sessions").addEventListener("click", (event) => busy(event.currentTarget, loadSessions));
 $("logout").addEventListener("click", (event) => busy(event.currentTarget, async () => {
@@ -221,9 +371,4 @@ $("logout").addEventListener("click", (event) => busy(event.currentTarget, async
 
 // ---- start --------------------------------------------------------------------------
 
-try {
-  await auth.restore();
-} catch {
-  showSignedOut();
-  say("The service could not be reached.", "error");
-}
+await openPage(takeMailLink());

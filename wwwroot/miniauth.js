@@ -22,6 +22,9 @@
 //   auth.addEventListener("signedout", (e) => showLogin(e.detail.reason));
 //   if (await auth.restore()) showApp(await auth.fetchProfile());
 //   const res = await auth.authFetch("https://api.example.com/orders");
+//
+// Mail links land on the page as "#reset=<token>" / "#verify=<token>": takeMailLink() reads
+// and removes them, then resetPassword(token, newPassword) or verifyEmail(token).
 
 export class MiniAuthError extends Error {
   constructor(status, problem) {
@@ -30,6 +33,28 @@ export class MiniAuthError extends Error {
     this.status = status;
     this.problem = problem ?? null;
   }
+}
+
+// The link a MiniAuth mail led here with: "#reset=<token>" (a password reset), "#verify=<token>"
+// (an email verification or change) or "#forgot" (the "this wasn't me" pointer). Returns
+// { action: "reset" | "verify", token } or { action: "forgot", token: null }, or null for any
+// other fragment. A link it knows is removed from the address bar at once with
+// history.replaceState (the same entry, so Back does not bring it back either), and the token
+// stays out of bookmarks, shared screenshots and the history; the path and query are kept.
+export function takeMailLink(loc = globalThis.location, hist = globalThis.history) {
+  const match = /^#(reset|verify)=([^&]+)$|^#(forgot)$/.exec(loc?.hash ?? "");
+  if (!match) return null;
+  let token = null;
+  if (match[2] !== undefined) {
+    try { token = decodeURIComponent(match[2]); } catch { token = match[2]; }
+  }
+  try {
+    hist?.replaceState(hist.state, "", `${loc.pathname}${loc.search}`);
+  } catch {
+    // No history to rewrite (an opaque or sandboxed document): clear the fragment at least.
+    try { loc.hash = ""; } catch { /* nothing more to do */ }
+  }
+  return { action: match[1] ?? match[3], token };
 }
 
 export function createMiniAuth(options = {}) {
@@ -174,6 +199,58 @@ export class MiniAuth extends EventTarget {
     if (!res.ok) throw await MiniAuth.#error(res);
   }
 
+  // ---- recovery and email ---------------------------------------------------------------
+
+  // POST /auth/password/forgot. The service answers 202 whether or not an account has this
+  // email, so this resolves the same either way (a mail goes out only for a real account).
+  async requestPasswordReset(email) {
+    const res = await this.#post("/auth/password/forgot", { email });
+    if (!res.ok) throw await MiniAuth.#error(res);
+  }
+
+  // POST /auth/password/reset with the token from a reset mail (see takeMailLink). On 204 the
+  // password is set and every session of that account has ended (reason "password_reset"):
+  // log in with the new password. A bad, used or expired token rejects with a MiniAuthError
+  // whose problem.errors.token says so; a refused password with problem.errors.newPassword.
+  async resetPassword(token, newPassword) {
+    const res = await this.#post("/auth/password/reset", { token, newPassword });
+    if (!res.ok) throw await MiniAuth.#error(res);
+  }
+
+  // POST /auth/email/verify with the token from a verification mail: the email is verified,
+  // or, for the link mailed to a new address, the email change applies. Needs no session.
+  async verifyEmail(token) {
+    const res = await this.#post("/auth/email/verify", { token });
+    if (!res.ok) throw await MiniAuth.#error(res);
+  }
+
+  // POST /profile/email/verification (signed in): a new verification mail, none when the
+  // email is verified already (the same 202).
+  async resendVerification() {
+    const res = await this.authFetch(this.#url("/profile/email/verification"), { method: "POST" });
+    if (!res.ok) throw await MiniAuth.#error(res);
+  }
+
+  // POST /profile/email (signed in): mails a link to newEmail; the email changes only once that
+  // link comes back to verifyEmail(). A wrong password rejects with problem.errors.currentPassword,
+  // an address another account has with problem.code "email_taken".
+  async changeEmail(newEmail, currentPassword) {
+    const res = await this.authFetch(this.#url("/profile/email"), MiniAuth.#jsonInit("POST", { newEmail, currentPassword }));
+    if (!res.ok) throw await MiniAuth.#error(res);
+  }
+
+  // DELETE /profile (signed in). On 204 the account and all its sessions are gone: like a
+  // confirmed logout, this tab forgets its token and fires "signedout" (reason
+  // "account_deleted"), and every other tab of the origin is told (the same reason). Anything
+  // else rejects (a wrong password: problem.errors.currentPassword) and nothing changes.
+  async deleteAccount(currentPassword) {
+    const res = await this.authFetch(this.#url("/profile"), MiniAuth.#jsonInit("DELETE", { currentPassword }));
+    if (res.status !== 204) throw await MiniAuth.#error(res);
+    this.#setLogoutPending(false);
+    this.#forget("account_deleted");
+    this.#channel?.postMessage({ type: "signedout", reason: "account_deleted" });
+  }
+
   // ---- refresh ------------------------------------------------------------------------
 
   // One refresh at a time in this tab (callers share it), and one at a time across tabs
@@ -295,7 +372,7 @@ export class MiniAuth extends EventTarget {
     else if (message?.type === "signedout") {
       this.#pendingHere = false;
       this.#logoutBearer = null;
-      this.#forget("logout-in-other-tab");
+      this.#forget(message.reason === "account_deleted" ? "account_deleted" : "logout-in-other-tab");
     }
   }
 
@@ -375,6 +452,10 @@ export class MiniAuth extends EventTarget {
   async #json(res) {
     if (!res.ok) throw await MiniAuth.#error(res);
     return res.json();
+  }
+
+  static #jsonInit(method, body) {
+    return { method, headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) };
   }
 
   static #withBearer(input, init, token) {
