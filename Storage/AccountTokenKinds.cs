@@ -6,4 +6,6 @@ public static class AccountTokenKinds
     public const string PasswordReset = "password_reset";
     public const string EmailVerification = "email_verification";
     public const string EmailChange = "email_change";
+    // A signup invite: UserId is the admin who made it ("" from the command line), Data its terms.
+    public const string Invite = "invite";
 }

@@ -10,6 +10,7 @@ public static class RevocationReasons
     public const string PasswordChanged = "password_changed";
     public const string PasswordReset = "password_reset";
     public const string AccountDeleted = "account_deleted";
+    public const string AccountDisabled = "account_disabled";
 
     // Sessions ended before the reasons were codes stored these phrases.
     public static string Normalize(string stored) => stored switch

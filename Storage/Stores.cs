@@ -24,6 +24,17 @@ public interface IUserStore
     Task<bool> TryChangeEmailAsync(string id, string expectedNormalizedEmail, string newEmail, string newNormalizedEmail, CancellationToken ct);
     // True when the user existed; the email is free for a new signup at once.
     Task<bool> DeleteAsync(string id, CancellationToken ct);
+    // One page of users in (CreatedAt, Id) order (Id compared ordinally), after the key `after`
+    // (exclusive), so a walk page by page sees every user once however many sign up meanwhile.
+    // search: upper-cased text that the normalized email or the upper-cased name must contain.
+    Task<IReadOnlyList<UserRecord>> ListPageAsync(string? search, UserPageKey? after, int limit, CancellationToken ct);
+    // The admin's changes, one atomic step. keptRole: refused (LastHolder) when the change would
+    // leave no enabled user holding that role, checked and written under one lock, so two admins
+    // demoting each other at once cannot both succeed.
+    Task<UserChangeResult> TryChangeAsync(string id, UserChanges changes, string keptRole, CancellationToken ct);
+    // Deletes the user unless it is the last enabled holder of keptRole (same lock as TryChangeAsync).
+    Task<UserChangeOutcome> TryDeleteAsync(string id, string keptRole, CancellationToken ct);
+    Task RecordLoginAsync(string id, DateTimeOffset at, CancellationToken ct);
 }
 
 // One-time account tokens (password reset, email verification and change), kept only as the

@@ -15,6 +15,10 @@ public sealed class UserRecord
     // The owner proved the mailbox of Email (a verification or reset token reached them), or an
     // operator created the account.
     public bool EmailVerified { get; set; }
+    // An admin disabled the account: it cannot sign in, refresh or reset its password.
+    public bool Disabled { get; set; }
+    // The last login that started a session; null before the first one (or before it was recorded).
+    public DateTimeOffset? LastLoginAt { get; set; }
 
     // A new account; its id sorts by creation time.
     public static UserRecord Create(string email, string normalizedEmail, string? name, string passwordHash,

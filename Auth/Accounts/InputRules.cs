@@ -4,7 +4,7 @@ using System.Text;
 namespace MiniAuth.Auth.Accounts;
 
 // Field checks shared by the endpoints; each adds "field -> messages" to a validation problem.
-public static class InputRules
+public static partial class InputRules
 {
     const int MaxEmailLength = 254;
     const int MaxNameLength = 100;
@@ -50,6 +50,25 @@ public static class InputRules
         else if (name.Any(c => char.IsControl(c) || IsInvisible(c)))
             errors["name"] = ["A name may not hold control, invisible or text-direction characters."];
     }
+
+    // Roles are the application's to define: MiniAuth gives meaning only to "admin" and puts the
+    // rest in the token's roles claim. Each is lower-case letters, digits and "_", ".", ":", "-",
+    // starting with a letter, up to 64 characters; at most 20, without repeats.
+    public static void CheckRoles(IReadOnlyList<string?>? roles, Dictionary<string, string[]> errors, string field = "roles")
+    {
+        if (roles is null) return;
+        if (roles.Count > MaxRoles)
+            errors[field] = [$"An account has at most {MaxRoles} roles."];
+        else if (roles.Any(role => role is null || !RolePattern().IsMatch(role)))
+            errors[field] = ["A role is 1 to 64 of a-z, 0-9, '_', '.', ':', '-', starting with a letter."];
+        else if (roles.Distinct(StringComparer.Ordinal).Count() != roles.Count)
+            errors[field] = ["A role is listed twice."];
+    }
+
+    const int MaxRoles = 20;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[a-z][a-z0-9_.:-]{0,63}\z")]
+    private static partial System.Text.RegularExpressions.Regex RolePattern();
 
     public static void CheckPresent(string? value, string field, Dictionary<string, string[]> errors)
     {

@@ -49,6 +49,11 @@ public static class AdminCommands
                                    reaches its owner. It replaces the account's earlier reset
                                    links and works once, within
                                    MiniAuth:PasswordReset:TokenLifetime.
+          invite [--email <email>] [--role <role>[,<role>…]]
+                                   Print a single-use signup invite (code and link), for
+                                   MiniAuth:Signup:Mode InviteOnly; --email pins it to one
+                                   address, --role gives the new account those roles. It
+                                   works until MiniAuth:Signup:InviteLifetime has passed.
 
         Stop the service first when it uses the LiteDB store: one process holds the file.
         """;
@@ -91,6 +96,7 @@ public static class AdminCommands
                 "rotate-signing-key" => await RotateSigningKeyAsync(services, output, ct),
                 "revoke-signing-key" => await RevokeSigningKeyAsync(services, command, output, error, ct),
                 "reset-link" => await ResetLinkCommand.RunAsync(services, command.Get("email"), output, error, ct),
+                "invite" => await InviteCommand.RunAsync(services, command.Get("email"), command.Get("role"), output, error, ct),
                 _ => throw new InvalidOperationException(command.Name),
             };
         }
@@ -247,6 +253,7 @@ public static class AdminCommands
         ["rotate-signing-key"] = [],
         ["revoke-signing-key"] = ["kid", "end-sessions"],
         ["reset-link"] = ["email"],
+        ["invite"] = ["email", "role"],
     };
 
     // Options that take no value.

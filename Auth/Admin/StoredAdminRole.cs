@@ -15,7 +15,7 @@ public sealed class StoredAdminRoleHandler(IUserStore users) : AuthorizationHand
     {
         if (context.User.FindFirstValue(JwtRegisteredClaimNames.Sub) is not { } userId) return;
         var ct = (context.Resource as HttpContext)?.RequestAborted ?? CancellationToken.None;
-        if (await users.FindByIdAsync(userId, ct) is { } user && user.Roles.Contains(AdminRole.Name))
+        if (await users.FindByIdAsync(userId, ct) is { } user && user.Roles.Contains(AdminRole.Name) && !user.Disabled)
             context.Succeed(requirement);
     }
 }

@@ -6,14 +6,20 @@ using MiniAuth.Storage;
 namespace MiniAuth.Auth.Api;
 
 // Routes for accounts with role "admin" in the store (AdminRole.Policy, StoredAdminRole);
-// anyone else gets 403.
+// anyone else gets 403. The users' handlers are in AdminUsersApi, the invites' in AdminInvitesApi.
 public static class AdminApi
 {
     public static RouteGroupBuilder MapAdminApi(this IEndpointRouteBuilder app)
     {
         var admin = app.MapGroup("/admin").WithTags("Admin").RequireAuthorization(AdminRole.Policy).DisallowCaching();
+        admin.MapGet("/users", AdminUsersApi.ListUsers).WithName("listUsers");
+        admin.MapGet("/users/{userId}", AdminUsersApi.GetUser).WithName("getUser");
+        admin.MapPatch("/users/{userId}", AdminUsersApi.UpdateUser).WithName("updateUser");
+        admin.MapDelete("/users/{userId}", AdminUsersApi.DeleteUser).WithName("deleteUser");
+        admin.MapPost("/users/{userId}/password-reset", AdminUsersApi.CreatePasswordResetLink).WithName("createPasswordResetLink");
         admin.MapGet("/users/{userId}/sessions", ListUserSessions).WithName("listUserSessions");
         admin.MapDelete("/users/{userId}/sessions", ForceLogout).WithName("forceLogout");
+        admin.MapPost("/invites", AdminInvitesApi.CreateInvite).WithName("createInvite");
         return admin;
     }
 

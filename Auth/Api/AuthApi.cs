@@ -24,10 +24,19 @@ public static class AuthApi
         return auth;
     }
 
+    // Who may sign up is decided once the fields are valid (a closed service before that) and
+    // before the slow hash; an invite taken for a signup that then fails is given back.
     static async Task<Results<Created<ProfileResponse>, ValidationProblem, ProblemHttpResult>> Signup(
-        SignupRequest request, IUserStore users, PasswordHasher hasher, PasswordPolicy policy, RecoveryMails mails,
-        IOptions<TokenOptions> options, AuditTrail audit, HttpContext http, TimeProvider time, CancellationToken ct)
+        SignupRequest request, IUserStore users, PasswordHasher hasher, PasswordPolicy policy, SignupControl control,
+        Invites invites, RecoveryMails mails, IOptions<TokenOptions> options, AuditTrail audit, HttpContext http,
+        TimeProvider time, CancellationToken ct)
     {
+        var ip = ClientInfo.From(http).IpAddress;
+        if (control.IsClosed)
+        {
+            audit.SignupRefused(nameof(SignupRefusal.Closed), ip);
+            return Problems.SignupClosed();
+        }
         var errors = new Dictionary<string, string[]>();
         InputRules.CheckEmail(request.Email, errors);
         InputRules.CheckName(request.Name, errors);
@@ -35,10 +44,23 @@ public static class AuthApi
         if (errors.Count > 0) return Problems.Invalid(errors);
 
         var now = time.GetUtcNow();
-        var user = UserRecord.Create(request.Email!, InputRules.NormalizeEmail(request.Email!), request.Name,
-            await hasher.HashAsync(request.Password!, ct), [], now);
-        if (!await users.TryCreateAsync(user, ct)) return Problems.EmailTaken();
-        audit.SignedUp(user.Id, ClientInfo.From(http).IpAddress);
+        var normalizedEmail = InputRules.NormalizeEmail(request.Email!);
+        var admission = await control.AdmitAsync(normalizedEmail, request.Invite, now, ct);
+        if (admission.Refusal != SignupRefusal.None)
+        {
+            audit.SignupRefused(admission.Refusal.ToString(), ip);
+            return Refuse(admission.Refusal);
+        }
+        var invite = admission.Invite;
+        var user = UserRecord.Create(request.Email!, normalizedEmail, request.Name,
+            await hasher.HashAsync(request.Password!, ct), [.. invite?.Roles ?? []], now);
+        if (!await users.TryCreateAsync(user, ct))
+        {
+            if (invite is not null) await invites.GiveBackAsync(invite, ct);
+            return Problems.EmailTaken();
+        }
+        audit.SignedUp(user.Id, ip);
+        if (invite is not null) audit.InviteRedeemed(user.Id, invite.Id, string.Join(",", user.Roles), ip);
         await mails.SendVerificationAsync(user, MailLinks.OriginOf(options.Value, http), now, ct);
         return TypedResults.Created("/profile", ProfileResponse.From(user));
     }
@@ -62,6 +84,7 @@ public static class AuthApi
         if (result.Verdict == SignInVerdict.ThrottledAccountWide) return Problems.TooManyAccountFailures(http, result.RetryAfter);
         if (result.Verdict == SignInVerdict.Throttled) return Problems.TooManyFailedLogins(http, result.RetryAfter);
         if (result.Verdict == SignInVerdict.EmailNotVerified) return Problems.EmailNotVerified();
+        if (result.Verdict == SignInVerdict.AccountDisabled) return Problems.AccountDisabled();
         if (result.Tokens is not { } issued) return Problems.InvalidCredentials();
         device.Write(http, issued.UserId, now);
 
@@ -126,6 +149,13 @@ public static class AuthApi
         cookie.Clear(http);
         return Problems.RefreshRefused("The refresh cookie was sent twice; sign in again.");
     }
+
+    static ProblemHttpResult Refuse(SignupRefusal refusal) => refusal switch
+    {
+        SignupRefusal.Closed => Problems.SignupClosed(),
+        SignupRefusal.EmailDomainNotAllowed => Problems.EmailDomainNotAllowed(),
+        _ => Problems.InviteRequired(),
+    };
 
     static TokenResponse Respond(IssuedTokens issued, bool refreshInBody) =>
         new(issued.AccessToken, "Bearer", issued.AccessExpiresIn, refreshInBody ? issued.RefreshToken : null);

@@ -8,7 +8,7 @@ namespace MiniAuth.Auth.Api;
 // deserialization. Stored records never leave the API: they are mapped here.
 
 // /auth
-public sealed record SignupRequest(string? Email, string? Password, string? Name);
+public sealed record SignupRequest(string? Email, string? Password, string? Name, string? Invite);
 
 public enum RefreshTokenDelivery { Cookie, Body }
 
@@ -52,6 +52,26 @@ public sealed record SessionResponse(
         session.Id, session.CreatedAt, session.LastUsedAt, session.ExpiresAt,
         session.IpAddress, session.UserAgent, session.Id == currentSessionId);
 }
+
+// /admin/users and /admin/invites
+public sealed record AdminUserResponse(
+    string Id, string Email, bool EmailVerified, string? Name, IReadOnlyList<string> Roles, DateTimeOffset CreatedAt,
+    bool Disabled, DateTimeOffset? LastLoginAt, IReadOnlyList<string> Mfa)
+{
+    // mfa: the account's second factors; none exist yet.
+    public static AdminUserResponse From(UserRecord user) => new(user.Id, user.Email, user.EmailVerified, user.Name, user.Roles,
+        user.CreatedAt, user.Disabled, user.LastLoginAt, []);
+}
+
+public sealed record UserListResponse(IReadOnlyList<AdminUserResponse> Items, string? Next);
+
+public sealed record UpdateUserRequest(bool? Disabled, List<string?>? Roles, string? Name);
+
+public sealed record PasswordResetLinkResponse(string Link, DateTimeOffset ExpiresAt);
+
+public sealed record CreateInviteRequest(string? Email, List<string?>? Roles);
+
+public sealed record InviteResponse(string Code, string Link, DateTimeOffset ExpiresAt);
 
 // /.well-known
 public sealed record JsonWebKeyResponse(

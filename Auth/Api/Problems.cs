@@ -71,6 +71,26 @@ public static class Problems
     public static ProblemHttpResult SessionNotFound() =>
         Problem(StatusCodes.Status404NotFound, "session_not_found", "Session not found", "The caller has no session with this id.");
 
+    public static ProblemHttpResult SignupClosed() => Problem(StatusCodes.Status403Forbidden, "signup_closed",
+        "Signup closed", "This service takes no signups (MiniAuth:Signup:Mode is Closed); an admin creates accounts.");
+
+    // The same answer for no invite, an unknown, used or expired one, and one pinned to another email.
+    public static ProblemHttpResult InviteRequired() => Problem(StatusCodes.Status403Forbidden, "invite_required",
+        "Invite required", "Signup needs a live invite for this email; ask an admin for one.");
+
+    public static ProblemHttpResult EmailDomainNotAllowed() => Problem(StatusCodes.Status403Forbidden, "email_domain_not_allowed",
+        "Email domain not allowed", "Accounts on this service need an email of one of its domains (MiniAuth:Signup:AllowedEmailDomains).");
+
+    // After the password was checked, like email_not_verified.
+    public static ProblemHttpResult AccountDisabled() => Problem(StatusCodes.Status403Forbidden, "account_disabled",
+        "Account disabled", "An admin has disabled this account.");
+
+    public static ProblemHttpResult LastAdmin() => Problem(StatusCodes.Status409Conflict, "last_admin",
+        "Last admin", "This is the last enabled account with the role admin; make another admin first.");
+
+    public static ProblemHttpResult CannotChangeSelf() => Problem(StatusCodes.Status409Conflict, "cannot_change_self",
+        "Cannot change own account", "An admin cannot disable or delete their own account here; another admin can.");
+
     public static ProblemHttpResult UserNotFound() =>
         Problem(StatusCodes.Status404NotFound, "user_not_found", "User not found", "There is no user with this id.");
 

@@ -54,6 +54,8 @@ public static class RecoveryApi
             audit.AccountTokenRefused("resetPassword", ip);
             return Problems.InvalidAccountToken();
         }
+        // The link is spent: once enabled again, the owner asks for a new one.
+        if (user.Disabled) return Problems.AccountDisabled();
 
         var newHash = await hasher.HashAsync(request.NewPassword!, ct);
         if (!await users.TryReplacePasswordHashAsync(user.Id, user.PasswordHash, newHash, ct)) return Problems.PasswordChangedMeanwhile();

@@ -166,4 +166,54 @@ public sealed partial class AuditTrail(ILoggerFactory loggers)
     [LoggerMessage(EventId = 3070, EventName = "VerificationMailRequested", Level = LogLevel.Information,
         Message = "Verification mail requested: user {UserId} session {SessionId} from {ClientIp}")]
     public partial void VerificationMailRequested(string userId, string sessionId, string? clientIp);
+
+    // Administration. Never the search text of a listing (it may be an email) nor a name.
+    [LoggerMessage(EventId = 3080, EventName = "AdminListedUsers", Level = LogLevel.Information,
+        Message = "Admin {AdminId} (session {SessionId}, {ClientIp}) listed {Count} users (searched: {Searched})")]
+    public partial void AdminListedUsers(string adminId, string sessionId, string? clientIp, int count, bool searched);
+
+    [LoggerMessage(EventId = 3081, EventName = "AdminViewedUser", Level = LogLevel.Information,
+        Message = "Admin {AdminId} (session {SessionId}, {ClientIp}) viewed user {UserId}")]
+    public partial void AdminViewedUser(string adminId, string sessionId, string? clientIp, string userId);
+
+    // Changes: the fields set, with the new disabled and roles values ("disabled=true roles=admin,editor name").
+    [LoggerMessage(EventId = 3082, EventName = "AdminUpdatedUser", Level = LogLevel.Warning,
+        Message = "Admin {AdminId} (session {SessionId}, {ClientIp}) updated user {UserId}: {Changes}; {EndedSessions} sessions ended")]
+    public partial void AdminUpdatedUser(string adminId, string sessionId, string? clientIp, string userId, string changes, int endedSessions);
+
+    [LoggerMessage(EventId = 3083, EventName = "AdminDeletedUser", Level = LogLevel.Warning,
+        Message = "Admin {AdminId} (session {SessionId}, {ClientIp}) deleted user {UserId}; {EndedSessions} sessions ended")]
+    public partial void AdminDeletedUser(string adminId, string sessionId, string? clientIp, string userId, int endedSessions);
+
+    [LoggerMessage(EventId = 3084, EventName = "AdminCreatedResetLink", Level = LogLevel.Warning,
+        Message = "Admin {AdminId} (session {SessionId}, {ClientIp}) created a password reset link for user {UserId}")]
+    public partial void AdminCreatedResetLink(string adminId, string sessionId, string? clientIp, string userId);
+
+    // Code: last_admin or cannot_change_self.
+    [LoggerMessage(EventId = 3085, EventName = "AdminChangeRefused", Level = LogLevel.Warning,
+        Message = "Admin {AdminId} (session {SessionId}, {ClientIp}) was refused {Operation} of user {UserId}: {Code}")]
+    public partial void AdminChangeRefused(string adminId, string sessionId, string? clientIp, string operation, string userId, string code);
+
+    // InviteId: a prefix of the stored hash, never the code; EmailPinned, never the email.
+    [LoggerMessage(EventId = 3086, EventName = "AdminCreatedInvite", Level = LogLevel.Information,
+        Message = "Admin {AdminId} (session {SessionId}, {ClientIp}) created invite {InviteId} with roles {Roles} (email pinned: {EmailPinned})")]
+    public partial void AdminCreatedInvite(string adminId, string sessionId, string? clientIp, string inviteId, string roles, bool emailPinned);
+
+    [LoggerMessage(EventId = 3087, EventName = "CommandInviteCreated", Level = LogLevel.Information,
+        Message = "Admin command: created invite {InviteId} with roles {Roles} (email pinned: {EmailPinned})")]
+    public partial void CommandInviteCreated(string inviteId, string roles, bool emailPinned);
+
+    [LoggerMessage(EventId = 3088, EventName = "InviteRedeemed", Level = LogLevel.Information,
+        Message = "Invite {InviteId} redeemed: user {UserId} signed up with roles {Roles} from {ClientIp}")]
+    public partial void InviteRedeemed(string userId, string inviteId, string roles, string? clientIp);
+
+    // Reason: Closed, InviteRequired or EmailDomainNotAllowed.
+    [LoggerMessage(EventId = 3089, EventName = "SignupRefused", Level = LogLevel.Information,
+        Message = "Signup refused ({Reason}) from {ClientIp}")]
+    public partial void SignupRefused(string reason, string? clientIp);
+
+    // The password was right; the account is disabled.
+    [LoggerMessage(EventId = 3090, EventName = "LoginRefusedDisabled", Level = LogLevel.Warning,
+        Message = "Login refused, account disabled: user {UserId} from {ClientIp}")]
+    public partial void LoginRefusedDisabled(string userId, string? clientIp);
 }

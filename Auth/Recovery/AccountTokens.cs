@@ -37,5 +37,5 @@ public sealed class AccountTokens(IAccountTokenStore store, IOptions<PasswordRes
     public TimeSpan LifetimeOf(string kind) =>
         kind == AccountTokenKinds.PasswordReset ? reset.Value.TokenLifetime : verification.Value.TokenLifetime;
 
-    static string HashOf(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
+    public static string HashOf(string token) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(token)));
 }

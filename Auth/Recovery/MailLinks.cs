@@ -16,5 +16,7 @@ public static class MailLinks
 
     public static string Verify(string origin, string token) => $"{origin}/#verify={token}";
 
+    public static string Invite(string origin, string code) => $"{origin}/#invite={code}";
+
     public static string Forgot(string origin) => $"{origin}/#forgot";
 }

@@ -44,7 +44,8 @@ public sealed partial class PasswordResetRequests(IServiceProvider services, IUs
                 return;
             }
             audit.PasswordResetRequested(user?.Id, request.ClientIp);
-            if (user is null) return;
+            // A disabled account's reset would be refused (403 account_disabled): no mail for it.
+            if (user is null || user.Disabled) return;
             // Resolved when due: the mail queue is the mail delivery's (MailServices.AddMail).
             await services.GetRequiredService<RecoveryMails>().SendResetAsync(user, request.Origin, request.RequestedAt, ct);
         }

@@ -101,11 +101,16 @@ public sealed class SessionIssuer(ISessionStore sessions, IUserStore users, Toke
     SessionEnd? EndOf(SessionRecord? session, string userId, DateTimeOffset now) =>
         SessionEnd.Of(session, userId, now, _options.MaxSessionLifetime);
 
-    // The session is known alive here (checked above); the account may have gone meanwhile.
-    async Task<RestoreResult> IssueForAsync(SessionRecord session, DateTimeOffset now, CancellationToken ct) =>
-        await users.FindByIdAsync(session.UserId, ct) is { } user
-            ? new RestoreResult(Issue(user, session, now), null)
-            : Failed(new SessionEnd(SessionEnd.AccountDeleted, "The account no longer exists."));
+    // The session is known alive here (checked above); the account may have gone or been
+    // disabled meanwhile (a disable ends every session, but a login racing it may have made one).
+    async Task<RestoreResult> IssueForAsync(SessionRecord session, DateTimeOffset now, CancellationToken ct)
+    {
+        if (await users.FindByIdAsync(session.UserId, ct) is not { } user)
+            return Failed(new SessionEnd(SessionEnd.AccountDeleted, "The account no longer exists."));
+        if (!user.Disabled) return new RestoreResult(Issue(user, session, now), null);
+        await sessions.RevokeAsync(session.Id, RevocationReasons.AccountDisabled, now, ct);
+        return Failed(SessionEnd.Ended(RevocationReasons.AccountDisabled));
+    }
 
     // The access token lives its lifetime, but never past its session (a resource service that
     // only checks exp must not outlive the session's absolute lifetime).

@@ -39,7 +39,12 @@ public sealed class PasswordSignIn(IUserStore users, PasswordHasher hasher, Logi
             return new SignInResult(SignInVerdict.WrongCredentials);
         }
         await throttle.SucceededAsync(normalizedEmail, clientKey, ct);
-        // Only after the password: the refusal tells nothing to someone who does not hold it.
+        // Only after the password: the refusals tell nothing to someone who does not hold it.
+        if (user.Disabled)
+        {
+            audit.LoginRefusedDisabled(user.Id, client.IpAddress);
+            return new SignInResult(SignInVerdict.AccountDisabled);
+        }
         if (signup.Value.RequireVerifiedEmail && !user.EmailVerified)
         {
             audit.LoginRefusedUnverified(user.Id, client.IpAddress);
@@ -55,13 +60,23 @@ public sealed class PasswordSignIn(IUserStore users, PasswordHasher hasher, Logi
         }
 
         var issued = await sessions.StartAsync(user, client, now, ct);
-        if (!await PasswordStillCurrentAsync(user.Id, verifiedHash, password, ct))
+        var current = await users.FindByIdAsync(user.Id, ct);
+        if (!await PasswordStillCurrentAsync(current, verifiedHash, password, ct))
         {
             await sessions.AbandonAsync(issued, RevocationReasons.PasswordChanged, now, ct);
             audit.LoginOvertakenByPasswordChange(user.Id, issued.SessionId, client.IpAddress);
             return new SignInResult(SignInVerdict.WrongCredentials);
         }
+        // Disabled meanwhile: the disable's revoke-all may have run before this session existed
+        // (the same reasoning as for a password change, below).
+        if (current!.Disabled)
+        {
+            await sessions.AbandonAsync(issued, RevocationReasons.AccountDisabled, now, ct);
+            audit.LoginRefusedDisabled(user.Id, client.IpAddress);
+            return new SignInResult(SignInVerdict.AccountDisabled);
+        }
         audit.LoginSucceeded(user.Id, issued.SessionId, client.IpAddress);
+        await users.RecordLoginAsync(user.Id, now, ct);
         // Only once this login's session counts: a login undone above ends nothing of the user's.
         if (await sessions.EndOldestBeyondCapAsync(user.Id, now, ct) is var capped and > 0)
             audit.OldestSessionsEnded(user.Id, capped, issued.SessionId);
@@ -96,9 +111,9 @@ public sealed class PasswordSignIn(IUserStore users, PasswordHasher hasher, Logi
     // Each step is one store call that returns before the next starts (LiteDB, PostgreSQL, Redis),
     // so "before" is real time and no lock has to span the steps, as long as the store is
     // linearizable: no reads from a lagging standby, no failover that loses the revoke-all.
-    async Task<bool> PasswordStillCurrentAsync(string userId, string verifiedHash, string password, CancellationToken ct)
+    async Task<bool> PasswordStillCurrentAsync(UserRecord? current, string verifiedHash, string password, CancellationToken ct)
     {
-        if (await users.FindByIdAsync(userId, ct) is not { } current) return false;
+        if (current is null) return false;
         return current.PasswordHash == verifiedHash || await IsPasswordOfAsync(current, password, ct);
     }
 }

@@ -31,6 +31,8 @@ public sealed partial class LiteDbContext : IDisposable
 
         Users = Database.GetCollection<UserRecord>("users");
         Users.EnsureIndex(u => u.NormalizedEmail, unique: true);
+        // The order of the admin's user list (ListPageAsync).
+        Users.EnsureIndex(u => u.CreatedAt);
         Sessions = Database.GetCollection<SessionRecord>("sessions");
         Sessions.EnsureIndex(s => s.UserId);
         Sessions.EnsureIndex(s => s.ExpiresAt);

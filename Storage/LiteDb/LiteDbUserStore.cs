@@ -93,4 +93,58 @@ public sealed class LiteDbUserStore(LiteDbContext db) : IUserStore
 
     public Task<IReadOnlyList<UserRecord>> ListAsync(CancellationToken ct) =>
         Task.FromResult<IReadOnlyList<UserRecord>>(db.Users.FindAll().OrderBy(u => u.CreatedAt).ToList());
+
+    // The CreatedAt index gives the order, read from the key on; LiteDB orders users of one
+    // instant arbitrarily, so the page is read on to the end of its last instant and sorted by id.
+    // The search has no index: it filters on the way, as PostgreSQL's does.
+    public Task<IReadOnlyList<UserRecord>> ListPageAsync(string? search, UserPageKey? after, int limit, CancellationToken ct)
+    {
+        var query = db.Users.Query();
+        if (after is not null) query = query.Where(Query.GTE(nameof(UserRecord.CreatedAt), LiteDbContext.Serialize(after.CreatedAt)));
+        var page = new List<UserRecord>();
+        foreach (var user in query.OrderBy(u => u.CreatedAt).ToEnumerable())
+        {
+            if (after is not null && !after.IsBefore(user)) continue;
+            if (search is not null && !Matches(user, search)) continue;
+            if (page.Count >= limit && user.CreatedAt != page[^1].CreatedAt) break;
+            page.Add(user);
+        }
+        return Task.FromResult<IReadOnlyList<UserRecord>>(
+            page.OrderBy(u => u.CreatedAt).ThenBy(u => u.Id, StringComparer.Ordinal).Take(limit).ToList());
+    }
+
+    static bool Matches(UserRecord user, string search) =>
+        user.NormalizedEmail.Contains(search, StringComparison.Ordinal)
+        || (user.Name?.ToUpperInvariant().Contains(search, StringComparison.Ordinal) ?? false);
+
+    public Task<UserChangeResult> TryChangeAsync(string id, UserChanges changes, string keptRole, CancellationToken ct)
+    {
+        lock (db.UserWrites)
+        {
+            if (db.Users.FindById(id) is not { } user) return Task.FromResult(new UserChangeResult(UserChangeOutcome.NotFound));
+            if (changes.Unseats(user, keptRole) && !AnotherHolds(id, keptRole))
+                return Task.FromResult(new UserChangeResult(UserChangeOutcome.LastHolder));
+            db.Users.Update(changes.ApplyTo(user));
+            return Task.FromResult(new UserChangeResult(UserChangeOutcome.Changed, user));
+        }
+    }
+
+    public Task<UserChangeOutcome> TryDeleteAsync(string id, string keptRole, CancellationToken ct)
+    {
+        lock (db.UserWrites)
+        {
+            if (db.Users.FindById(id) is not { } user) return Task.FromResult(UserChangeOutcome.NotFound);
+            if (UserChanges.IsEnabledHolder(user, keptRole) && !AnotherHolds(id, keptRole)) return Task.FromResult(UserChangeOutcome.LastHolder);
+            return Task.FromResult(db.Users.Delete(id) ? UserChangeOutcome.Changed : UserChangeOutcome.NotFound);
+        }
+    }
+
+    bool AnotherHolds(string id, string role) =>
+        db.Users.Query().Where("$.Roles[*] ANY = @0", role).ToEnumerable().Any(u => u.Id != id && UserChanges.IsEnabledHolder(u, role));
+
+    public Task RecordLoginAsync(string id, DateTimeOffset at, CancellationToken ct)
+    {
+        Change(id, user => { user.LastLoginAt = at; return true; });
+        return Task.CompletedTask;
+    }
 }

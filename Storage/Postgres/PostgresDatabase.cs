@@ -44,6 +44,13 @@ public sealed class PostgresDatabase(IOptions<StorageOptions> options) : IAsyncD
         CREATE INDEX IF NOT EXISTS miniauth_account_tokens_user ON miniauth_account_tokens (user_id, kind);
         CREATE INDEX IF NOT EXISTS miniauth_account_tokens_expires_at ON miniauth_account_tokens (expires_at);
         """,
+        // Administration: disabled accounts, the last login, and the keyset of the admin's user
+        // list (ids compared bytewise, whatever the database's collation).
+        """
+        ALTER TABLE miniauth_users ADD COLUMN IF NOT EXISTS disabled boolean NOT NULL DEFAULT false;
+        ALTER TABLE miniauth_users ADD COLUMN IF NOT EXISTS last_login_at timestamptz;
+        CREATE INDEX IF NOT EXISTS miniauth_users_page ON miniauth_users (created_at, id COLLATE "C");
+        """,
     ];
 
     readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(options.Value.PostgresConnection!);
