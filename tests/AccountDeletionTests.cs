@@ -56,4 +56,17 @@ public class AccountDeletionTests
 
         Assert.Equal(HttpStatusCode.OK, (await client.FetchProfileAsync(login.AccessToken)).StatusCode);
     }
+
+    [Fact]
+    public async Task TheLastAdminCannotDeleteTheirOwnAccount()
+    {
+        await using var app = new MiniAuthApp(settings: AdminTestHelpers.WithAdmin());
+        var client = app.NewClient();
+        var admin = await client.LoginAdminAsync();
+
+        var refused = await (await DeleteAccountAsync(client, admin.AccessToken, AdminTestHelpers.AdminPassword)).AssertProblemAsync(HttpStatusCode.Conflict);
+
+        Assert.Equal("last_admin", refused.GetProperty("code").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await client.FetchProfileAsync(admin.AccessToken)).StatusCode);
+    }
 }

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.IdentityModel.JsonWebTokens;
 using MiniAuth.Auth.Accounts;
+using MiniAuth.Auth.Admin;
 using MiniAuth.Auth.Audit;
 using MiniAuth.Auth.Defences;
 using MiniAuth.Auth.Passwords;
@@ -92,8 +93,8 @@ public static class ProfileApi
     }
 
     // The owner's own deletion (app stores require one), behind the current password like a
-    // password change. The sessions end first: a login racing this one finds the account gone
-    // when it re-reads it, and ends its own session (PasswordSignIn).
+    // password change. A login racing this one either started its session before the sessions
+    // end here, or finds the account gone when it re-reads it and ends its own (PasswordSignIn).
     static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeleteAccount(
         [FromBody] DeleteAccountRequest request, ClaimsPrincipal principal, IUserStore users, ISessionStore sessions,
         PasswordSignIn signIn, AccountTokens tokens, AuditTrail audit, HttpContext http, TimeProvider time, CancellationToken ct)
@@ -113,8 +114,9 @@ public static class ProfileApi
             return Problems.WrongCurrentPassword();
         }
 
+        // The last admin cannot leave: nobody could administer the service after them.
+        if (await users.TryDeleteAsync(user.Id, AdminRole.Name, ct) == UserChangeOutcome.LastHolder) return Problems.LastAdmin();
         var ended = await sessions.RevokeAllForUserAsync(user.Id, RevocationReasons.AccountDeleted, now, null, ct);
-        await users.DeleteAsync(user.Id, ct);
         await tokens.DeleteAsync(user.Id, null, ct);
         audit.AccountDeleted(caller.UserId, caller.SessionId, caller.IpAddress, ended);
         return TypedResults.NoContent();
