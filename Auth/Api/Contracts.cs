@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using MiniAuth.Storage;
 
@@ -52,6 +53,18 @@ public sealed record SessionResponse(
         session.Id, session.CreatedAt, session.LastUsedAt, session.ExpiresAt,
         session.IpAddress, session.UserAgent, session.Id == currentSessionId);
 }
+
+// /admin/audit and /profile/activity: detail is the event's other fields as a JSON object, or null.
+public sealed record AuditEventResponse(
+    string Id, DateTimeOffset At, string Type, string? UserId, string? SessionId, string? IpAddress, JsonElement? Detail)
+{
+    public static AuditEventResponse From(AuditEventRecord record) => new(
+        record.Id, record.At, record.Type, record.UserId, record.SessionId, record.IpAddress,
+        record.Detail is null ? null : JsonDocument.Parse(record.Detail).RootElement.Clone());
+}
+
+// next: the cursor of the following page (its `before`), null on the last page.
+public sealed record AuditPageResponse(IReadOnlyList<AuditEventResponse> Items, string? Next);
 
 // /.well-known
 public sealed record JsonWebKeyResponse(
