@@ -83,6 +83,22 @@ public class StoredAuditTrailTests
         Assert.Equal(6, (await app.AuditItemsAsync(client, admin.AccessToken, "/admin/audit?userId=&type=")).Count(i => i.Text("type") != "AdminSeeded"));
     }
 
+    // The stored trail has a filter rule of its own: a quieter log keeps it whole.
+    [Fact]
+    public async Task EventsAreStoredEvenWhenTheLogLevelSilencesTheAuditCategory()
+    {
+        await using var app = new MiniAuthApp(settings: new Dictionary<string, string?>
+        {
+            ["Logging:LogLevel:Default"] = "None",
+            ["Logging:LogLevel:MiniAuth.Auth.AuditTrail"] = "None",
+        });
+        var client = app.NewClient();
+        var login = await client.SignUpAndLoginAsync();
+        var stored = await EveryStoredEventAsync(app);
+        Assert.Equal("LoginSucceeded,SignedUp", string.Join(",", stored.Select(e => e.Type)));
+        Assert.All(stored, e => Assert.Equal(login.UserId(), e.UserId));
+    }
+
     [Fact]
     public async Task PagingWithNextSeesEveryEventOnceWhileNewEventsArrive()
     {
