@@ -55,9 +55,11 @@ app.MapOpenApiDocument();
 app.MapAuthApi();
 app.MapProfileApi();
 app.MapProfileEmailApi();
+app.MapProfileActivityApi();
 app.MapRecoveryApi();
 app.MapSessionsApi();
 app.MapAdminApi();
+app.MapAdminAuditApi();
 app.MapWellKnownApi();
 app.MapHealthApi();
 

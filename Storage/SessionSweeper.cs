@@ -2,8 +2,8 @@ namespace MiniAuth.Storage;
 
 // Frees dead sessions the way Redis TTL would. Expiry is enforced on read; this only frees space.
 internal sealed partial class SessionSweeper(ISessionStore sessions, ILoginFailureStore loginFailures,
-    IAccountTokenStore accountTokens, TimeProvider time,
-    IOptions<SweeperOptions> options, IOptions<SessionRetentionOptions> retention, ILogger<SessionSweeper> logger) : BackgroundService
+    IAccountTokenStore accountTokens, IAuditStore audit, TimeProvider time, IOptions<SweeperOptions> options,
+    IOptions<SessionRetentionOptions> retention, IOptions<AuditRetentionOptions> auditRetention, ILogger<SessionSweeper> logger) : BackgroundService
 {
     // Completes when the next pass to start has finished: tests await it instead of polling the store.
     TaskCompletionSource _nextPass = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -34,6 +34,8 @@ internal sealed partial class SessionSweeper(ISessionStore sessions, ILoginFailu
             if (failures > 0) LogSweptLoginFailures(failures);
             var tokens = await accountTokens.DeleteExpiredAsync(now, ct);
             if (tokens > 0) LogSweptAccountTokens(tokens);
+            var events = await audit.DeleteOlderThanAsync(now - auditRetention.Value.Keep, ct);
+            if (events > 0) LogSweptAuditEvents(events);
             return deleted;
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -51,6 +53,9 @@ internal sealed partial class SessionSweeper(ISessionStore sessions, ILoginFailu
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Swept {Count} expired one-time account tokens")]
     partial void LogSweptAccountTokens(int count);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Swept {Count} audit events older than MiniAuth:Audit:Retention")]
+    partial void LogSweptAuditEvents(int count);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Session sweep failed; retrying at the next interval")]
     partial void LogSweepFailed(Exception exception);

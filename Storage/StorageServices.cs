@@ -22,6 +22,7 @@ public static class StorageServices
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SweeperOptions>().BindConfiguration(SweeperOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SessionRetentionOptions>();
+        services.AddOptions<AuditRetentionOptions>();
 
         services.AddSingleton<LiteDbContext>();
         services.AddSingleton<LiteDbUserStore>();
@@ -29,6 +30,7 @@ public static class StorageServices
         services.AddSingleton<LiteDbSigningKeyStore>();
         services.AddSingleton<LiteDbLoginFailureStore>();
         services.AddSingleton<LiteDbAccountTokenStore>();
+        services.AddSingleton<LiteDbAuditStore>();
         services.AddSingleton<RedisConnection>();
         services.AddSingleton<RedisSessionStore>();
         services.AddSingleton<RedisLoginFailureStore>();
@@ -36,6 +38,7 @@ public static class StorageServices
         services.AddSingleton<PostgresUserStore>();
         services.AddSingleton<PostgresSigningKeyStore>();
         services.AddSingleton<PostgresAccountTokenStore>();
+        services.AddSingleton<PostgresAuditStore>();
 
         services.AddSingleton<ISessionStore>(provider => Chosen(provider).Sessions switch
         {
@@ -56,6 +59,12 @@ public static class StorageServices
         {
             UserBackend.Postgres => provider.GetRequiredService<PostgresAccountTokenStore>(),
             _ => provider.GetRequiredService<LiteDbAccountTokenStore>(),
+        });
+        // The trail is kept with the users: on Redis + PostgreSQL it goes to PostgreSQL, where it lasts.
+        services.AddSingleton<IAuditStore>(provider => Chosen(provider).Users switch
+        {
+            UserBackend.Postgres => provider.GetRequiredService<PostgresAuditStore>(),
+            _ => provider.GetRequiredService<LiteDbAuditStore>(),
         });
         services.AddSingleton<ISigningKeyStore>(provider => Chosen(provider).Users switch
         {

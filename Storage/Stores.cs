@@ -73,6 +73,16 @@ public interface ISigningKeyStore
     Task DeleteAsync(string id, CancellationToken ct);
 }
 
+// The stored audit trail. Events are only added and, past their retention, deleted: never changed.
+public interface IAuditStore
+{
+    // Idempotent per Id, so a batch retried after a write that did land is not stored twice.
+    Task AddAsync(IReadOnlyList<AuditEventRecord> events, CancellationToken ct);
+    // Newest first (descending Id): a keyset page, so events added meanwhile never shift it.
+    Task<IReadOnlyList<AuditEventRecord>> ListAsync(AuditQuery query, CancellationToken ct);
+    Task<int> DeleteOlderThanAsync(DateTimeOffset cutoff, CancellationToken ct);
+}
+
 // Failed logins per opaque key (account and client), counted in a window that starts at the
 // first failure. Kept in the store so a restart does not reset an attacker's count.
 public interface ILoginFailureStore

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using MiniAuth.Auth.Tokens;
 using MiniAuth.Auth;
@@ -422,5 +423,38 @@ public class BackendSuiteTests
         Assert.Equal(RevocationReasons.PasswordReset, await client.EndReasonAsync(login.AccessToken));
         var again = await client.LoginAsync(email, RecoveryTestHelpers.NewPassword);
         Assert.True(HttpHelpers.Claims(again.AccessToken).GetProperty("email_verified").GetBoolean());
+    }
+    [Theory, OnLiteDb, OnServers]
+    public async Task TheStoredAuditTrailPagesNewestFirstFiltersAndIsSwept(Backend backend)
+    {
+        await using var store = await TestBackend.CreateAsync(backend);
+        await using var app = store.NewApp(settings: AuditTestHelpers.WithAdmin(new Dictionary<string, string?> { ["MiniAuth:Audit:Retention"] = "10.00:00:00" }));
+        var client = app.NewClient();
+        var login = await client.SignUpAndLoginAsync(delivery: "body");
+        app.Time.Advance(TimeSpan.FromSeconds(1));
+        var restored = await HttpHelpers.ReadLoginAsync(await client.RestoreWithBearerAsync(login.Refresh));
+        Assert.Equal(HttpStatusCode.NoContent, (await client.SendWithBearerAsync(HttpMethod.Post, "/auth/logout", restored.AccessToken)).StatusCode);
+        var admin = await client.LoginAsync(AuditTestHelpers.AdminEmail, AuditTestHelpers.AdminPassword);
+
+        var url = $"/admin/audit?userId={login.UserId()}&limit=2";
+        var first = await app.AuditPageAsync(client, admin.AccessToken, url);
+        var second = await app.AuditPageAsync(client, admin.AccessToken, $"{url}&before={first.GetProperty("next").GetString()}");
+        Assert.Equal(JsonValueKind.Null, second.GetProperty("next").ValueKind);
+        var items = first.GetProperty("items").EnumerateArray().Concat(second.GetProperty("items").EnumerateArray()).ToArray();
+        Assert.Equal("LoggedOut,TokenRefreshed,LoginSucceeded,SignedUp", string.Join(",", items.Select(i => i.Text("type"))));
+        Assert.All(items.Take(3), i => Assert.Equal(SessionIdOf(login.AccessToken), i.Text("sessionId")));
+        Assert.Equal(MiniAuthApp.Epoch.AddSeconds(1), items[0].GetProperty("at").GetDateTimeOffset());
+        Assert.Equal(MiniAuthApp.Epoch, items[3].GetProperty("at").GetDateTimeOffset());
+        var own = await app.AuditItemsAsync(client, admin.AccessToken, "/profile/activity");
+        Assert.Equal("LoginSucceeded", Assert.Single(own).Text("type"));
+        Assert.Equal(admin.UserId(), own[0].Text("userId"));
+        Assert.All(own, i => Assert.Equal(admin.UserId(), i.Text("userId")));
+
+        app.Time.Advance(TimeSpan.FromDays(10));
+        var sweeper = app.Services.GetServices<IHostedService>().OfType<SessionSweeper>().Single();
+        await sweeper.SweepOnceAsync(CancellationToken.None);
+        await app.FlushAuditAsync();
+        var left = await app.Get<IAuditStore>().ListAsync(new AuditQuery(login.UserId(), null, null, 100), CancellationToken.None);
+        Assert.Equal("LoggedOut,TokenRefreshed", string.Join(",", left.Select(e => e.Type)));
     }
 }

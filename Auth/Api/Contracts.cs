@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using MiniAuth.Storage;
 
@@ -72,6 +73,18 @@ public sealed record PasswordResetLinkResponse(string Link, DateTimeOffset Expir
 public sealed record CreateInviteRequest(string? Email, List<string?>? Roles);
 
 public sealed record InviteResponse(string Code, string Link, DateTimeOffset ExpiresAt);
+
+// /admin/audit and /profile/activity: detail is the event's other fields as a JSON object, or null.
+public sealed record AuditEventResponse(
+    string Id, DateTimeOffset At, string Type, string? UserId, string? SessionId, string? IpAddress, JsonElement? Detail)
+{
+    public static AuditEventResponse From(AuditEventRecord record) => new(
+        record.Id, record.At, record.Type, record.UserId, record.SessionId, record.IpAddress,
+        record.Detail is null ? null : JsonDocument.Parse(record.Detail).RootElement.Clone());
+}
+
+// next: the cursor of the following page (its `before`), null on the last page.
+public sealed record AuditPageResponse(IReadOnlyList<AuditEventResponse> Items, string? Next);
 
 // /.well-known
 public sealed record JsonWebKeyResponse(

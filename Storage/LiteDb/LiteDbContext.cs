@@ -42,6 +42,10 @@ public sealed partial class LiteDbContext : IDisposable
         AccountTokens = Database.GetCollection<AccountTokenRecord>("accountTokens");
         AccountTokens.EnsureIndex(t => t.UserId);
         AccountTokens.EnsureIndex(t => t.ExpiresAt);
+        AuditEvents = Database.GetCollection<AuditEventRecord>("auditEvents");
+        AuditEvents.EnsureIndex(e => e.UserId);
+        AuditEvents.EnsureIndex(e => e.Type);
+        AuditEvents.EnsureIndex(e => e.At);
     }
 
     public LiteDatabase Database { get; }
@@ -50,6 +54,7 @@ public sealed partial class LiteDbContext : IDisposable
     public ILiteCollection<SigningKeyRecord> SigningKeys { get; }
     public ILiteCollection<LoginFailureRecord> LoginFailures { get; }
     public ILiteCollection<AccountTokenRecord> AccountTokens { get; }
+    public ILiteCollection<AuditEventRecord> AuditEvents { get; }
 
     // Serialize the read-compare-write steps of a collection (rotation against revocation,
     // a rename against a password change, two failures counted at once).

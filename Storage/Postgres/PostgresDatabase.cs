@@ -51,6 +51,20 @@ public sealed class PostgresDatabase(IOptions<StorageOptions> options) : IAsyncD
         ALTER TABLE miniauth_users ADD COLUMN IF NOT EXISTS last_login_at timestamptz;
         CREATE INDEX IF NOT EXISTS miniauth_users_page ON miniauth_users (created_at, id COLLATE "C");
         """,
+        // The stored audit trail. Ids compare byte-wise (COLLATE "C"): they sort by time only so.
+        """
+        CREATE TABLE IF NOT EXISTS miniauth_audit_events (
+            id text COLLATE "C" PRIMARY KEY,
+            at timestamptz NOT NULL,
+            type text NOT NULL,
+            user_id text,
+            session_id text,
+            ip_address text,
+            detail text);
+        CREATE INDEX IF NOT EXISTS miniauth_audit_events_user ON miniauth_audit_events (user_id, id);
+        CREATE INDEX IF NOT EXISTS miniauth_audit_events_type ON miniauth_audit_events (type, id);
+        CREATE INDEX IF NOT EXISTS miniauth_audit_events_at ON miniauth_audit_events (at);
+        """,
     ];
 
     readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(options.Value.PostgresConnection!);
