@@ -191,8 +191,18 @@ public class AdminPageTests(ITestOutputHelper output)
         await Expect(page.Locator("#message")).ToHaveAttributeAsync("data-kind", "error");
         await Expect(page.Locator("#message")).ToContainTextAsync("roles");
 
+        // The invitee's sessions, ended from the page: the live token is refused.
+        var inviteeLogin = await http.LoginAsync(invitee, delivery: "body");
         await page.ClickAsync("#reload-users");
-        await Expect(RowFor(page, invitee)).ToBeVisibleAsync();
+        await RowFor(page, invitee).ClickAsync();
+        await Expect(page.Locator("#user-roles")).ToHaveTextAsync("editor");
+        await Expect(page.Locator("#user-sessions .session")).ToHaveCountAsync(2);
+        await page.ClickAsync("#end-sessions");
+        await Expect(page.Locator("#message")).ToHaveTextAsync("Every session of this user has ended.");
+        await Expect(page.Locator("#user-sessions .session")).ToHaveCountAsync(0);
+        await Expect(page.Locator("#sessions-note")).ToHaveTextAsync("No live sessions.");
+        var ended = await (await http.FetchProfileAsync(inviteeLogin.AccessToken)).AssertProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Equal("forced_logout", ended.GetProperty("reason").GetString());
         await AssertNoCspViolationAsync(page, violations);
     }
 
@@ -263,6 +273,47 @@ public class AdminPageTests(ITestOutputHelper output)
         await page.ClickAsync("#logout");
         await Expect(page.Locator("#login-form")).ToBeVisibleAsync();
         await Expect(page.Locator("#not-admin")).ToBeHiddenAsync();
+        await AssertNoCspViolationAsync(page, violations);
+    }
+
+    [BrowserFact]
+    public async Task TheUserListPagesWithTheNextCursorAndASearchStartsOver()
+    {
+        await using var browser = await BrowserHarness.StartAsync(output, AdminTestHelpers.WithAdmin());
+        using var http = browser.NewHttpClient();
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var first = await http.NewAccountAsync($"pager-{tag}-1@example.test");
+        var second = await http.NewAccountAsync($"pager-{tag}-2@example.test");
+        var page = await NewAdminTabAsync(browser, out var violations);
+        await page.GotoAsync("/admin/?limit=2");
+        await page.FillAsync("#login-form [name=email]", AdminTestHelpers.AdminEmail);
+        await page.FillAsync("#login-form [name=password]", AdminTestHelpers.AdminPassword);
+        await page.ClickAsync("#login-form button[type=submit]");
+
+        // Two a page (the test clock stands still, so the order among equal createdAt is by id),
+        // then "Load more" with the page's next cursor brings the third, and no more button.
+        var emails = page.Locator("#users .user-email");
+        await Expect(emails).ToHaveCountAsync(2);
+        await Expect(page.Locator("#users-more")).ToBeVisibleAsync();
+        var firstPage = await emails.AllTextContentsAsync();
+        var more = await page.RunAndWaitForRequestAsync(() => page.ClickAsync("#users-more"),
+            r => new Uri(r.Url).AbsolutePath == "/admin/users");
+        Assert.Contains("cursor=", new Uri(more.Url).Query);
+        await Expect(emails).ToHaveCountAsync(3);
+        await Expect(page.Locator("#users-more")).ToBeHiddenAsync();
+        var all = await emails.AllTextContentsAsync();
+        Assert.Equal(firstPage, all.Take(2));
+        Assert.Equal(new[] { AdminTestHelpers.AdminEmail, first, second }.Order(), all.Order());
+
+        // A search replaces the list; one that matches nobody says so.
+        await page.FillAsync("#search-form [name=query]", $"pager-{tag}");
+        await page.ClickAsync("#search-form button[type=submit]");
+        await Expect(emails).ToHaveCountAsync(2);
+        Assert.Equal(new[] { first, second }.Order(), (await emails.AllTextContentsAsync()).Order());
+        await page.FillAsync("#search-form [name=query]", "nobody-has-this");
+        await page.ClickAsync("#search-form button[type=submit]");
+        await Expect(emails).ToHaveCountAsync(0);
+        await Expect(page.Locator("#users-note")).ToHaveTextAsync("No user matches this search.");
         await AssertNoCspViolationAsync(page, violations);
     }
 

@@ -30,6 +30,11 @@ const signedOutMessages = {
 let selected = null;      // the adminUser on show
 let query = "";           // the search the list shows
 let next = null;          // the list's cursor for "Load more"
+// Users per page: 20, or ?limit=N in the page's address (1 to 100).
+const pageSize = (() => {
+  const asked = Number.parseInt(new URLSearchParams(location.search).get("limit") ?? "", 10);
+  return asked >= 1 && asked <= 100 ? asked : 20;
+})();
 
 auth.addEventListener("signedin", () => showAdmin());
 auth.addEventListener("signedout", (event) => {
@@ -125,7 +130,7 @@ async function showAdmin() {
 // ---- users --------------------------------------------------------------------------------
 
 async function loadUsers(text, more = false) {
-  const params = new URLSearchParams({ limit: "20" });
+  const params = new URLSearchParams({ limit: String(pageSize) });
   if (text) params.set("query", text);
   if (more && next) params.set("cursor", next);
   try {
