@@ -101,6 +101,13 @@ public class AdminPageTests(ITestOutputHelper output)
         {
             Assert.Equal(HttpStatusCode.OK, audit.StatusCode);
             await Expect(page.Locator("#events-card")).ToBeVisibleAsync();
+            var stored = (await audit.JsonAsync()).GetProperty("items").GetArrayLength();
+            if (stored > 0)
+            {
+                await Expect(page.Locator("#user-events .event").First).ToBeVisibleAsync();
+                await Expect(page.Locator("#user-events")).Not.ToContainTextAsync("[object Object]");
+            }
+            else await Expect(page.Locator("#events-note")).ToHaveTextAsync("No events.");
         }
 
         var shot = Path.Combine(BrowserHarness.ArtifactsDirectory, "admin-page.png");

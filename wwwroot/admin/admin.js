@@ -263,8 +263,17 @@ function eventRow(event) {
   const row = $("event-row").content.firstElementChild.cloneNode(true);
   row.querySelector(".event-type").textContent = event.type;
   row.querySelector(".event-meta").textContent = [when(event.at), event.ipAddress].filter(Boolean).join(" · ");
-  row.querySelector(".event-detail").textContent = event.detail ?? "";
+  row.querySelector(".event-detail").textContent = describeDetail(event.detail);
   return row;
+}
+
+// detail is the event's other fields as a JSON object (or null): shown as "key=value" pairs.
+function describeDetail(detail) {
+  if (detail === null || detail === undefined) return "";
+  if (typeof detail !== "object") return String(detail);
+  return Object.entries(detail)
+    .map(([key, value]) => `${key}=${typeof value === "object" && value !== null ? JSON.stringify(value) : value}`)
+    .join(" · ");
 }
 
 // ---- actions ------------------------------------------------------------------------------
