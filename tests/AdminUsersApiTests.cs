@@ -57,6 +57,9 @@ public class AdminUsersApiTests
     [InlineData("limit=101", "limit")]
     [InlineData("cursor=not-a-cursor", "cursor")]
     [InlineData("cursor=bm9kb3Q", "cursor")]
+    // A store may refuse a NUL (PostgreSQL does): refused before it gets there.
+    [InlineData("query=%00", "query")]
+    [InlineData("cursor=MS4A", "cursor")]
     public async Task ListUsersRefusesABadLimitOrCursor(string parameters, string field)
     {
         await using var app = new MiniAuthApp(settings: WithAdmin());

@@ -110,4 +110,38 @@ public class EmailChangeTests
 
         await (await client.ResetPasswordAsync(reset)).AssertTokenRefusedAsync();
     }
+
+    [Fact]
+    public async Task APasswordResetEndsAPendingEmailChange()
+    {
+        await using var app = new MiniAuthApp();
+        var client = app.NewClient();
+        var owner = await client.NewAccountAsync();
+        // Whoever knew the password asks to move the account to their own address...
+        var intruder = await client.LoginAsync(owner);
+        var theirs = HttpHelpers.NewEmail();
+        Assert.Equal(HttpStatusCode.Accepted, (await ChangeEmailAsync(client, intruder.AccessToken, theirs)).StatusCode);
+        var change = Assert.Single(app.Mail.To(theirs)).Token();
+
+        // ...the owner resets the password, and the change dies with the old password.
+        Assert.Equal(HttpStatusCode.NoContent, (await client.ResetPasswordAsync(await app.ResetTokenAsync(client, owner))).StatusCode);
+
+        await (await client.VerifyEmailAsync(change)).AssertTokenRefusedAsync();
+        await client.LoginAsync(owner, RecoveryTestHelpers.NewPassword);
+    }
+
+    [Fact]
+    public async Task AResetLinkMailedBeforeAnEmailChangeIsRefusedAfterIt()
+    {
+        await using var app = new MiniAuthApp();
+        var client = app.NewClient();
+        var old = await client.NewAccountAsync();
+        var login = await client.LoginAsync(old, delivery: "body");
+        var reset = await app.ResetTokenAsync(client, old);
+        var fresh = HttpHelpers.NewEmail();
+        Assert.Equal(HttpStatusCode.Accepted, (await ChangeEmailAsync(client, login.AccessToken, fresh)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await client.VerifyEmailAsync(Assert.Single(app.Mail.To(fresh)).Token())).StatusCode);
+
+        await (await client.ResetPasswordAsync(reset)).AssertTokenRefusedAsync();
+    }
 }

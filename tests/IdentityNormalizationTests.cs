@@ -94,6 +94,9 @@ public class IdentityNormalizationTests
     [Theory]
     [InlineData("ann@example.test\uFF0E")]        // a fullwidth full stop: a trailing "."
     [InlineData("ann\uFF20evil@example.test")]    // a fullwidth "@": two of them
+    [InlineData("a,b@example.test")]                // not one address to the mail library
+    [InlineData("a;b@example.test")]
+    [InlineData("x<attacker@example.test>")]        // a display name around another address
     public async Task AnEmailIsJudgedInTheFormItIsComparedIn(string email)
     {
         await using var app = new MiniAuthApp();

@@ -261,8 +261,22 @@ public class MailDeliveryTests
         Assert.True(reported.Contains(named), reported);
     }
 
+    [Fact]
+    public async Task SmtpWithoutPublicUrlStopsTheStartNamingTheKey()
+    {
+        // Links would take their host from the request, which a forged Host header picks.
+        var settings = SendingTo(25);
+        settings.Remove("MiniAuth:PublicUrl");
+        await using var app = new MiniAuthApp(settings: settings, captureMail: false);
+
+        var error = Assert.IsType<OptionsValidationException>(Record.Exception(() => app.NewClient()));
+
+        Assert.Contains("MiniAuth:PublicUrl", error.Message);
+    }
+
     static Dictionary<string, string?> SendingTo(int port) => new()
     {
+        ["MiniAuth:PublicUrl"] = "https://auth.example.test",
         ["MiniAuth:Mail:From"] = From,
         ["MiniAuth:Mail:Smtp:Host"] = "127.0.0.1",
         ["MiniAuth:Mail:Smtp:Port"] = port.ToString(),

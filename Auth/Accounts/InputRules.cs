@@ -33,7 +33,8 @@ public static partial class InputRules
             errors[field] = ["This is not an email address."];
         else if (Encoding.UTF8.GetByteCount(normalized) > MaxEmailLength)
             errors[field] = [$"An email has at most {MaxEmailLength} bytes (UTF-8)."];
-        else if (normalized.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || IsInvisible(c)) || !LooksLikeEmail(normalized))
+        else if (normalized.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || IsInvisible(c)) || !LooksLikeEmail(normalized)
+                 || !IsMailbox(trimmed) || !IsMailbox(normalized))
             errors[field] = ["This is not an email address."];
     }
 
@@ -78,6 +79,12 @@ public static partial class InputRules
     // Format characters (zero-width spaces and joiners, right-to-left overrides and the other bidi
     // controls, soft hyphens): invisible, they make two identities look the same.
     static bool IsInvisible(char c) => char.GetUnicodeCategory(c) == UnicodeCategory.Format;
+
+    // What the mail library reads as exactly this one address, no display name ("a,b@x",
+    // "x<y@z>" are not): the account's mails must go to the address it signed up with.
+    static bool IsMailbox(string email) =>
+        MimeKit.MailboxAddress.TryParse(email, out var mailbox) && string.IsNullOrEmpty(mailbox.Name)
+        && string.Equals(mailbox.Address, email, StringComparison.Ordinal);
 
     static bool LooksLikeEmail(string email)
     {

@@ -18,7 +18,8 @@ public static class UserCursor
         {
             var text = Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(cursor));
             var dot = text.IndexOf('.');
-            if (dot <= 0 || dot == text.Length - 1 || text.Length > 200) return null;
+            // A store may refuse control characters (PostgreSQL refuses NUL in text).
+            if (dot <= 0 || dot == text.Length - 1 || text.Length > 200 || text.Any(char.IsControl)) return null;
             if (!long.TryParse(text[..dot], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
                 || ticks > DateTimeOffset.MaxValue.UtcTicks) return null;
             return new UserPageKey(new DateTimeOffset(ticks, TimeSpan.Zero), text[(dot + 1)..]);

@@ -29,7 +29,7 @@ public static class AdminUsersApi
         var after = string.IsNullOrEmpty(cursor) ? null : UserCursor.TryRead(cursor);
         if (!string.IsNullOrEmpty(cursor) && after is null) errors["cursor"] = ["The cursor is not one this service gave out."];
         var search = string.IsNullOrWhiteSpace(query) ? null : UnicodeText.TryNormalize(query.Trim())?.ToUpperInvariant();
-        if (!string.IsNullOrWhiteSpace(query) && (search is null || search.Length > MaxQueryLength))
+        if (!string.IsNullOrWhiteSpace(query) && (search is null || search.Length > MaxQueryLength || search.Any(char.IsControl)))
             errors["query"] = [$"The query is well-formed text of at most {MaxQueryLength} characters."];
         if (errors.Count > 0) return Problems.Invalid(errors);
 

@@ -21,8 +21,9 @@ public static class AuditPages
             errors["limit"] = [$"limit is a whole number from 1 to {MaxLimit}."];
         if (!string.IsNullOrEmpty(before) && !IsCursor(before))
             errors["before"] = ["before is the next of a previous page."];
-        if (userId?.Length > MaxFilterLength) errors["userId"] = ["userId is too long."];
-        if (type?.Length > MaxFilterLength) errors["type"] = ["type is too long."];
+        // A store may refuse control characters (PostgreSQL refuses NUL in text): no id or type has one.
+        if (userId?.Length > MaxFilterLength || userId?.Any(char.IsControl) == true) errors["userId"] = ["userId is too long or holds control characters."];
+        if (type?.Length > MaxFilterLength || type?.Any(char.IsControl) == true) errors["type"] = ["type is too long or holds control characters."];
         if (errors.Count > 0) return null;
 
         // An empty filter (`?userId=`) filters nothing.

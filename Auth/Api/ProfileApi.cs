@@ -86,8 +86,10 @@ public static class ProfileApi
         if (!await users.TryReplacePasswordHashAsync(user.Id, user.PasswordHash, newHash, ct))
             return Problems.PasswordChangedMeanwhile();
         var revoked = await sessions.RevokeAllForUserAsync(user.Id, RevocationReasons.PasswordChanged, now, caller.SessionId, ct);
-        // A reset link mailed before the change must not undo it.
+        // A reset link mailed before the change must not undo it, nor an email change that whoever
+        // knew the old password may have asked for.
         await tokens.DeleteAsync(user.Id, AccountTokenKinds.PasswordReset, ct);
+        await tokens.DeleteAsync(user.Id, AccountTokenKinds.EmailChange, ct);
         audit.PasswordChanged(caller.UserId, caller.SessionId, caller.IpAddress, revoked);
         return TypedResults.NoContent();
     }

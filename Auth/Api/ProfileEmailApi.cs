@@ -17,7 +17,8 @@ public static class ProfileEmailApi
     public static RouteGroupBuilder MapProfileEmailApi(this IEndpointRouteBuilder app)
     {
         var email = app.MapGroup("/profile/email").WithTags("Profile").RequireAuthorization().DisallowCaching();
-        email.MapPost("/", ChangeEmail).WithName("changeEmail");
+        // Each call mails an address of the caller's choice: limited like signup and login.
+        email.MapPost("/", ChangeEmail).WithName("changeEmail").RequireRateLimiting(PerClientLimit.Policy);
         email.MapPost("/verification", ResendVerification).WithName("resendVerification").RequireRateLimiting(PerClientLimit.Policy);
         return email;
     }

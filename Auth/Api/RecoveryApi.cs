@@ -48,8 +48,11 @@ public static class RecoveryApi
 
         var now = time.GetUtcNow();
         var ip = ClientInfo.From(http).IpAddress;
+        // A link mailed to an address the account no longer has (an email change landed since) is
+        // no proof of the account's mailbox.
         if (await tokens.TakeAsync(request.Token!, AccountTokenKinds.PasswordReset, now, ct) is not { } reset
-            || await users.FindByIdAsync(reset.UserId, ct) is not { } user)
+            || await users.FindByIdAsync(reset.UserId, ct) is not { } user
+            || reset.Data is { } mailedTo && mailedTo != user.NormalizedEmail)
         {
             audit.AccountTokenRefused("resetPassword", ip);
             return Problems.InvalidAccountToken();
@@ -62,8 +65,10 @@ public static class RecoveryApi
         // After the hash is replaced: a login that verified the old one ends its own session (PasswordSignIn).
         var ended = await sessions.RevokeAllForUserAsync(user.Id, RevocationReasons.PasswordReset, now, null, ct);
         await tokens.DeleteAsync(user.Id, AccountTokenKinds.PasswordReset, ct);
+        // A pending email change may be the work of whoever knew the old password.
+        await tokens.DeleteAsync(user.Id, AccountTokenKinds.EmailChange, ct);
         // The token reached the mailbox it was sent to: that proves the address, if it is still the account's.
-        if (reset.Data is { } mailedTo) await users.TryMarkEmailVerifiedAsync(user.Id, mailedTo, ct);
+        if (reset.Data is not null) await users.TryMarkEmailVerifiedAsync(user.Id, reset.Data, ct);
         audit.PasswordReset(user.Id, ip, ended);
         return TypedResults.NoContent();
     }

@@ -6,6 +6,7 @@ public static class MailServices
     public static IServiceCollection AddMail(this IServiceCollection services)
     {
         services.AddValidatedOptions<MailOptions>(MailOptions.Section);
+        services.AddSingleton<IValidateOptions<MailOptions>, MailLinkOriginValidator>();
         services.AddSingleton<MailComposer>();
         services.AddSingleton<MailSpool>();
         services.AddSingleton<MailOutbox>();
