@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.Time.Testing;
@@ -288,40 +287,8 @@ public sealed class AdminCommandTests : IDisposable
         Assert.DoesNotContain("#reset=", result.Output);
     }
 
-    sealed record Run(int ExitCode, string Output, string Error);
-
-    async Task<Run> RunAsync(string? input, params string[] args)
-    {
-        var start = new ProcessStartInfo(DotnetHost())
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "MiniAuth.dll"));
-        start.ArgumentList.Add("admin");
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.ArgumentList.Add($"--MiniAuth:Storage:Path={_databasePath}");
-        // The same cheap Argon2 parameters as MiniAuthApp, so its logins need no rehash.
-        start.ArgumentList.Add("--MiniAuth:PasswordHashing:MemoryKiB=64");
-        start.ArgumentList.Add("--MiniAuth:PasswordHashing:Iterations=1");
-
-        using var process = Process.Start(start)!;
-        if (input is not null) await process.StandardInput.WriteAsync(input);
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try { await process.WaitForExitAsync(deadline.Token); }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"admin {string.Join(' ', args)} did not finish within 60 s");
-        }
-        return new Run(process.ExitCode, await output, await error);
-    }
-
-    static string DotnetHost() =>
-        Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath! : "dotnet";
+    // The same cheap Argon2 parameters as MiniAuthApp, so its logins need no rehash.
+    Task<Run> RunAsync(string? input, params string[] args) => ServiceProcess.RunAsync(
+        ["admin", .. args, $"--MiniAuth:Storage:Path={_databasePath}",
+            "--MiniAuth:PasswordHashing:MemoryKiB=64", "--MiniAuth:PasswordHashing:Iterations=1"], input);
 }

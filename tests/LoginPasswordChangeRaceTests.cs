@@ -179,30 +179,12 @@ public class LoginPasswordChangeRaceTests
     }
 
     // Holds a login just before its rehash writes.
-    sealed class HoldingUserStore(IUserStore inner, Hold hold) : IUserStore
+    sealed class HoldingUserStore(IUserStore inner, Hold hold) : ForwardingUserStore(inner)
     {
-        public async Task<bool> TryReplacePasswordHashAsync(string id, string expectedHash, string newHash, CancellationToken ct)
+        public override async Task<bool> TryReplacePasswordHashAsync(string id, string expectedHash, string newHash, CancellationToken ct)
         {
             await hold.IfArmedAsync(null);
-            return await inner.TryReplacePasswordHashAsync(id, expectedHash, newHash, ct);
+            return await Inner.TryReplacePasswordHashAsync(id, expectedHash, newHash, ct);
         }
-
-        public Task<UserRecord?> FindByIdAsync(string id, CancellationToken ct) => inner.FindByIdAsync(id, ct);
-        public Task<UserRecord?> FindByEmailAsync(string normalizedEmail, CancellationToken ct) => inner.FindByEmailAsync(normalizedEmail, ct);
-        public Task<bool> TryCreateAsync(UserRecord user, CancellationToken ct) => inner.TryCreateAsync(user, ct);
-        public Task UpdateNameAsync(string id, string? name, CancellationToken ct) => inner.UpdateNameAsync(id, name, ct);
-        public Task AddRoleAsync(string id, string role, CancellationToken ct) => inner.AddRoleAsync(id, role, ct);
-        public Task<IReadOnlyList<UserRecord>> ListAsync(CancellationToken ct) => inner.ListAsync(ct);
-        public Task<bool> TryMarkEmailVerifiedAsync(string id, string expectedNormalizedEmail, CancellationToken ct) =>
-            inner.TryMarkEmailVerifiedAsync(id, expectedNormalizedEmail, ct);
-        public Task<bool> TryChangeEmailAsync(string id, string expectedNormalizedEmail, string newEmail, string newNormalizedEmail, CancellationToken ct) =>
-            inner.TryChangeEmailAsync(id, expectedNormalizedEmail, newEmail, newNormalizedEmail, ct);
-        public Task<bool> DeleteAsync(string id, CancellationToken ct) => inner.DeleteAsync(id, ct);
-        public Task<IReadOnlyList<UserRecord>> ListPageAsync(string? search, UserPageKey? after, int limit, CancellationToken ct) =>
-            inner.ListPageAsync(search, after, limit, ct);
-        public Task<UserChangeResult> TryChangeAsync(string id, UserChanges changes, string keptRole, CancellationToken ct) =>
-            inner.TryChangeAsync(id, changes, keptRole, ct);
-        public Task<UserChangeOutcome> TryDeleteAsync(string id, string keptRole, CancellationToken ct) => inner.TryDeleteAsync(id, keptRole, ct);
-        public Task RecordLoginAsync(string id, DateTimeOffset at, CancellationToken ct) => inner.RecordLoginAsync(id, at, ct);
     }
 }

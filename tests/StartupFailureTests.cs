@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace MiniAuth.Tests;
 
 // The published service itself, run as an operator runs it: a bad setting is one line naming
@@ -15,31 +13,18 @@ public class StartupFailureTests
     {
         var folder = Path.Combine(Path.GetTempPath(), "miniauth-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
-        var start = new ProcessStartInfo(DotnetHost())
+        Run run;
+        try
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = folder,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "MiniAuth.dll"));
-        start.ArgumentList.Add("--urls=http://127.0.0.1:0");
-        start.ArgumentList.Add($"--MiniAuth:Storage:Path={Path.Combine(folder, "miniauth.db")}");
-        start.ArgumentList.Add(setting);
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try { await process.WaitForExitAsync(deadline.Token); }
-        catch (OperationCanceledException) { process.Kill(entireProcessTree: true); throw; }
+            run = await ServiceProcess.RunAsync(
+                ["--urls=http://127.0.0.1:0", $"--MiniAuth:Storage:Path={Path.Combine(folder, "miniauth.db")}", setting],
+                workingDirectory: folder);
+        }
         finally { try { Directory.Delete(folder, recursive: true); } catch (IOException) { } }
 
-        Assert.Equal(1, process.ExitCode);
-        var line = Assert.Single((await error).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(1, run.ExitCode);
+        var line = Assert.Single(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Contains(key, line);
-        Assert.DoesNotContain("   at ", await output + await error);
+        Assert.DoesNotContain("   at ", run.Output + run.Error);
     }
-
-    static string DotnetHost() =>
-        Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath! : "dotnet";
 }

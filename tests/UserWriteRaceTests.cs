@@ -34,37 +34,18 @@ public class UserWriteRaceTests
         Assert.Equal(HttpStatusCode.Unauthorized, (await racedClient.PostLoginAsync(email, "a brand new passphrase")).StatusCode);
     }
 
-    sealed class ChangesPasswordAfterRead(IUserStore inner, PasswordHasher hasher, string racedPassword) : IUserStore
+    sealed class ChangesPasswordAfterRead(IUserStore inner, PasswordHasher hasher, string racedPassword) : ForwardingUserStore(inner)
     {
         int _armed;
 
         public void Arm() => Volatile.Write(ref _armed, 1);
 
-        public async Task<UserRecord?> FindByIdAsync(string id, CancellationToken ct)
+        public override async Task<UserRecord?> FindByIdAsync(string id, CancellationToken ct)
         {
-            var user = await inner.FindByIdAsync(id, ct);
+            var user = await Inner.FindByIdAsync(id, ct);
             if (user is not null && Interlocked.Exchange(ref _armed, 0) == 1)
-                Assert.True(await inner.TryReplacePasswordHashAsync(id, user.PasswordHash, await hasher.HashAsync(racedPassword, ct), ct));
+                Assert.True(await Inner.TryReplacePasswordHashAsync(id, user.PasswordHash, await hasher.HashAsync(racedPassword, ct), ct));
             return user;
         }
-
-        public Task<UserRecord?> FindByEmailAsync(string normalizedEmail, CancellationToken ct) => inner.FindByEmailAsync(normalizedEmail, ct);
-        public Task<bool> TryCreateAsync(UserRecord user, CancellationToken ct) => inner.TryCreateAsync(user, ct);
-        public Task UpdateNameAsync(string id, string? name, CancellationToken ct) => inner.UpdateNameAsync(id, name, ct);
-        public Task<bool> TryReplacePasswordHashAsync(string id, string expectedHash, string newHash, CancellationToken ct) =>
-            inner.TryReplacePasswordHashAsync(id, expectedHash, newHash, ct);
-        public Task AddRoleAsync(string id, string role, CancellationToken ct) => inner.AddRoleAsync(id, role, ct);
-        public Task<IReadOnlyList<UserRecord>> ListAsync(CancellationToken ct) => inner.ListAsync(ct);
-        public Task<bool> TryMarkEmailVerifiedAsync(string id, string expectedNormalizedEmail, CancellationToken ct) =>
-            inner.TryMarkEmailVerifiedAsync(id, expectedNormalizedEmail, ct);
-        public Task<bool> TryChangeEmailAsync(string id, string expectedNormalizedEmail, string newEmail, string newNormalizedEmail, CancellationToken ct) =>
-            inner.TryChangeEmailAsync(id, expectedNormalizedEmail, newEmail, newNormalizedEmail, ct);
-        public Task<bool> DeleteAsync(string id, CancellationToken ct) => inner.DeleteAsync(id, ct);
-        public Task<IReadOnlyList<UserRecord>> ListPageAsync(string? search, UserPageKey? after, int limit, CancellationToken ct) =>
-            inner.ListPageAsync(search, after, limit, ct);
-        public Task<UserChangeResult> TryChangeAsync(string id, UserChanges changes, string keptRole, CancellationToken ct) =>
-            inner.TryChangeAsync(id, changes, keptRole, ct);
-        public Task<UserChangeOutcome> TryDeleteAsync(string id, string keptRole, CancellationToken ct) => inner.TryDeleteAsync(id, keptRole, ct);
-        public Task RecordLoginAsync(string id, DateTimeOffset at, CancellationToken ct) => inner.RecordLoginAsync(id, at, ct);
     }
 }

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace MiniAuth.Tests;
 
 // The seeded admin, the admin routes as a client calls them, and `MiniAuth admin …` in a child process.
@@ -40,34 +38,7 @@ public static class AdminTestHelpers
     public static string[] Roles(this Login login) =>
         HttpHelpers.Claims(login.AccessToken).GetProperty("roles").EnumerateArray().Select(r => r.GetString()!).ToArray();
 
-    public sealed record Run(int ExitCode, string Output, string Error);
-
     // The built MiniAuth.dll, as users run it, on the given store file.
-    public static async Task<Run> RunAdminCommandAsync(string databasePath, params string[] args)
-    {
-        var host = Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath! : "dotnet";
-        var start = new ProcessStartInfo(host)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "MiniAuth.dll"));
-        start.ArgumentList.Add("admin");
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        start.ArgumentList.Add($"--MiniAuth:Storage:Path={databasePath}");
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        try { await process.WaitForExitAsync(deadline.Token); }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"admin {string.Join(' ', args)} did not finish within 60 s");
-        }
-        return new Run(process.ExitCode, await output, await error);
-    }
+    public static Task<Run> RunAdminCommandAsync(string databasePath, params string[] args) =>
+        ServiceProcess.RunAsync(["admin", .. args, $"--MiniAuth:Storage:Path={databasePath}"]);
 }
