@@ -8,4 +8,6 @@ public static class AccountTokenKinds
     public const string EmailChange = "email_change";
     // A signup invite: UserId is the admin who made it ("" from the command line), Data its terms.
     public const string Invite = "invite";
+    // The second step of a login (POST /auth/mfa): Data holds the login's terms and wrong attempts.
+    public const string MfaLogin = "mfa_login";
 }

@@ -17,6 +17,9 @@ public sealed class SessionRecord
     public string? RevocationReason { get; set; }
     public string? IpAddress { get; set; }
     public string? UserAgent { get; set; }
+    // How the user signed in (RFC 8176 amr values), carried into every access token of the
+    // session. Null in sessions stored before it was kept: those were password logins.
+    public List<string>? Amr { get; set; }
 
     public bool IsActiveAt(DateTimeOffset now) => RevokedAt is null && now <= ExpiresAt;
 

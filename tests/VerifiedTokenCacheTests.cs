@@ -110,7 +110,7 @@ public class VerifiedTokenCacheTests
         var largest = 0;
         for (var i = 0; i < VerifiedTokenCache.Capacity + 10; i++)
         {
-            var token = tokens.CreateAccessToken(user, $"session-{i}", app.Time.GetUtcNow(), app.Time.GetUtcNow() + app.AccessTokenLifetime);
+            var token = tokens.CreateAccessToken(user, $"session-{i}", ["pwd"], app.Time.GetUtcNow(), app.Time.GetUtcNow() + app.AccessTokenLifetime);
             Assert.True((await cache.ValidateTokenAsync(token, tokens.AccessTokenParameters)).IsValid);
             largest = Math.Max(largest, cache.Count);
         }

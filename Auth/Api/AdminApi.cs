@@ -19,6 +19,7 @@ public static class AdminApi
         admin.MapPost("/users/{userId}/password-reset", AdminUsersApi.CreatePasswordResetLink).WithName("createPasswordResetLink");
         admin.MapGet("/users/{userId}/sessions", ListUserSessions).WithName("listUserSessions");
         admin.MapDelete("/users/{userId}/sessions", ForceLogout).WithName("forceLogout");
+        admin.MapDelete("/users/{userId}/mfa", MfaApi.ResetUserMfa).WithName("resetUserMfa");
         admin.MapPost("/invites", AdminInvitesApi.CreateInvite).WithName("createInvite");
         return admin;
     }

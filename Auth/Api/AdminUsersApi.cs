@@ -2,6 +2,7 @@ using System.Security.Claims;
 using MiniAuth.Auth.Accounts;
 using MiniAuth.Auth.Admin;
 using MiniAuth.Auth.Audit;
+using MiniAuth.Auth.Mfa;
 using MiniAuth.Auth.Recovery;
 using MiniAuth.Auth.Tokens;
 using MiniAuth.Storage;
@@ -20,7 +21,7 @@ public static class AdminUsersApi
     // Oldest first, by (createdAt, id): accounts created while an admin pages come at the end, so
     // a walk from the first page to the last sees every account exactly once.
     internal static async Task<Results<Ok<UserListResponse>, ValidationProblem>> ListUsers(
-        string? query, string? cursor, int? limit, ClaimsPrincipal principal, IUserStore users, AuditTrail audit,
+        string? query, string? cursor, int? limit, ClaimsPrincipal principal, IUserStore users, MfaMethods mfa, AuditTrail audit,
         HttpContext http, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
@@ -36,19 +37,20 @@ public static class AdminUsersApi
         // One more than asked tells whether a next page exists.
         var page = await users.ListPageAsync(search, after, take + 1, ct);
         var items = page.Take(take).ToList();
+        var methods = await mfa.EnrolledAsync(items.Select(u => u.Id).ToList(), ct);
         var caller = Caller.From(principal, http);
         audit.AdminListedUsers(caller.UserId, caller.SessionId, caller.IpAddress, items.Count, search is not null);
         return TypedResults.Ok(new UserListResponse(
-            items.Select(AdminUserResponse.From).ToList(), page.Count > take ? UserCursor.Of(items[^1]) : null));
+            items.Select(u => AdminUserResponse.From(u, methods[u.Id])).ToList(), page.Count > take ? UserCursor.Of(items[^1]) : null));
     }
 
     internal static async Task<Results<Ok<AdminUserResponse>, ProblemHttpResult>> GetUser(
-        string userId, ClaimsPrincipal principal, IUserStore users, AuditTrail audit, HttpContext http, CancellationToken ct)
+        string userId, ClaimsPrincipal principal, IUserStore users, MfaMethods mfa, AuditTrail audit, HttpContext http, CancellationToken ct)
     {
         if (await users.FindByIdAsync(userId, ct) is not { } user) return Problems.UserNotFound();
         var caller = Caller.From(principal, http);
         audit.AdminViewedUser(caller.UserId, caller.SessionId, caller.IpAddress, userId);
-        return TypedResults.Ok(AdminUserResponse.From(user));
+        return TypedResults.Ok(AdminUserResponse.From(user, await mfa.EnrolledAsync(user.Id, ct)));
     }
 
     // Each field is optional; name "" clears it. Disabling ends every session at once
@@ -56,7 +58,7 @@ public static class AdminUsersApi
     // change shows in the next access token (at the next restore).
     internal static async Task<Results<Ok<AdminUserResponse>, ValidationProblem, ProblemHttpResult>> UpdateUser(
         string userId, UpdateUserRequest request, ClaimsPrincipal principal, IUserStore users, ISessionStore sessions,
-        AuditTrail audit, HttpContext http, TimeProvider time, CancellationToken ct)
+        MfaMethods mfa, AuditTrail audit, HttpContext http, TimeProvider time, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         InputRules.CheckRoles(request.Roles, errors);
@@ -76,14 +78,14 @@ public static class AdminUsersApi
             ? await sessions.RevokeAllForUserAsync(userId, RevocationReasons.AccountDisabled, time.GetUtcNow(), null, ct)
             : 0;
         audit.AdminUpdatedUser(caller.UserId, caller.SessionId, caller.IpAddress, userId, Describe(request, result.User!), ended);
-        return TypedResults.Ok(AdminUserResponse.From(result.User!));
+        return TypedResults.Ok(AdminUserResponse.From(result.User!, await mfa.EnrolledAsync(userId, ct)));
     }
 
-    // The account goes first (refused for the last admin), then its sessions (account_deleted)
-    // and its one-time tokens: a login racing this finds the account gone when it re-reads it.
+    // The account goes first (refused for the last admin), then its sessions (account_deleted),
+    // its one-time tokens and its second factors: a login racing this finds the account gone when it re-reads it.
     internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteUser(
         string userId, ClaimsPrincipal principal, IUserStore users, ISessionStore sessions, AccountTokens tokens,
-        AuditTrail audit, HttpContext http, TimeProvider time, CancellationToken ct)
+        MfaMethods mfa, AuditTrail audit, HttpContext http, TimeProvider time, CancellationToken ct)
     {
         var caller = Caller.From(principal, http);
         if (userId == caller.UserId) return Refused(audit, caller, "deleteUser", userId, Problems.CannotChangeSelf());
@@ -93,6 +95,7 @@ public static class AdminUsersApi
 
         var ended = await sessions.RevokeAllForUserAsync(userId, RevocationReasons.AccountDeleted, time.GetUtcNow(), null, ct);
         await tokens.DeleteAsync(userId, null, ct);
+        await mfa.RemoveAllAsync(userId, ct);
         audit.AdminDeletedUser(caller.UserId, caller.SessionId, caller.IpAddress, userId, ended);
         return TypedResults.NoContent();
     }

@@ -3,6 +3,7 @@ using MiniAuth.Auth.Audit;
 using MiniAuth.Auth.Bearer;
 using MiniAuth.Auth.Browser;
 using MiniAuth.Auth.Defences;
+using MiniAuth.Auth.Mfa;
 using MiniAuth.Auth.Passwords;
 using MiniAuth.Auth.Recovery;
 using MiniAuth.Auth.Sessions;
@@ -66,8 +67,8 @@ public static class AuthApi
     }
 
     static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> Login(
-        LoginRequest request, PasswordSignIn signIn, RefreshCookie cookie, DeviceCookie device, HttpContext http,
-        TimeProvider time, CancellationToken ct)
+        LoginRequest request, PasswordSignIn signIn, MfaLoginTokens mfaTokens, RefreshCookie cookie, DeviceCookie device,
+        HttpContext http, TimeProvider time, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         InputRules.CheckPresent(request.Email, "email", errors);
@@ -85,12 +86,23 @@ public static class AuthApi
         if (result.Verdict == SignInVerdict.Throttled) return Problems.TooManyFailedLogins(http, result.RetryAfter);
         if (result.Verdict == SignInVerdict.EmailNotVerified) return Problems.EmailNotVerified();
         if (result.Verdict == SignInVerdict.AccountDisabled) return Problems.AccountDisabled();
-        if (result.Tokens is not { } issued) return Problems.InvalidCredentials();
-        device.Write(http, issued.UserId, now);
-
         var inBody = request.RefreshTokenDelivery == RefreshTokenDelivery.Body;
-        if (!inBody) cookie.Write(http, issued.RefreshToken, issued.RefreshExpiresAt, now);
-        return TypedResults.Ok(Respond(issued, inBody));
+        // No tokens and no cookie yet: POST /auth/mfa finishes this login, the way it asked for.
+        if (result.PendingMfa is { } pending)
+            return Problems.MfaRequired(await mfaTokens.IssueAsync(pending.User.Id, pending.VerifiedHash, ClientAddress.KeyOf(http),
+                inBody, now, ct), pending.Methods);
+        if (result.Tokens is not { } issued) return Problems.InvalidCredentials();
+        return TypedResults.Ok(SignedIn(issued, inBody, cookie, device, http, now));
+    }
+
+    // What every completed sign-in answers (a login, its MFA step): the device cookie, and the
+    // refresh token in the cookie or, when the login asked for it, in the body.
+    internal static TokenResponse SignedIn(IssuedTokens issued, bool refreshInBody, RefreshCookie cookie, DeviceCookie device,
+        HttpContext http, DateTimeOffset now)
+    {
+        device.Write(http, issued.UserId, now);
+        if (!refreshInBody) cookie.Write(http, issued.RefreshToken, issued.RefreshExpiresAt, now);
+        return Respond(issued, refreshInBody);
     }
 
     // The refresh token comes from the cookie first, else from the Authorization header; it

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using MiniAuth.Auth.Sessions;
 using MiniAuth.Storage;
 
 namespace MiniAuth.Auth.Api;
@@ -45,13 +46,14 @@ public sealed record ChangeEmailRequest(string? NewEmail, string? CurrentPasswor
 public sealed record DeleteAccountRequest(string? CurrentPassword);
 
 // /sessions and /admin/users/{userId}/sessions
+// amr: how the session was signed in to (RFC 8176), as in its access tokens.
 public sealed record SessionResponse(
     string Id, DateTimeOffset CreatedAt, DateTimeOffset LastUsedAt, DateTimeOffset ExpiresAt,
-    string? IpAddress, string? UserAgent, bool Current)
+    string? IpAddress, string? UserAgent, bool Current, IReadOnlyList<string> Amr)
 {
     public static SessionResponse From(SessionRecord session, string? currentSessionId) => new(
         session.Id, session.CreatedAt, session.LastUsedAt, session.ExpiresAt,
-        session.IpAddress, session.UserAgent, session.Id == currentSessionId);
+        session.IpAddress, session.UserAgent, session.Id == currentSessionId, AuthenticationMethods.Of(session));
 }
 
 // /admin/users and /admin/invites
@@ -59,9 +61,9 @@ public sealed record AdminUserResponse(
     string Id, string Email, bool EmailVerified, string? Name, IReadOnlyList<string> Roles, DateTimeOffset CreatedAt,
     bool Disabled, DateTimeOffset? LastLoginAt, IReadOnlyList<string> Mfa)
 {
-    // mfa: the account's second factors; none exist yet.
-    public static AdminUserResponse From(UserRecord user) => new(user.Id, user.Email, user.EmailVerified, user.Name, user.Roles,
-        user.CreatedAt, user.Disabled, user.LastLoginAt, []);
+    // mfa: the account's second factors (MfaMethods), e.g. ["totp"].
+    public static AdminUserResponse From(UserRecord user, IReadOnlyList<string> mfa) => new(user.Id, user.Email, user.EmailVerified,
+        user.Name, user.Roles, user.CreatedAt, user.Disabled, user.LastLoginAt, mfa);
 }
 
 public sealed record UserListResponse(IReadOnlyList<AdminUserResponse> Items, string? Next);
@@ -85,6 +87,19 @@ public sealed record AuditEventResponse(
 
 // next: the cursor of the following page (its `before`), null on the last page.
 public sealed record AuditPageResponse(IReadOnlyList<AuditEventResponse> Items, string? Next);
+
+// /profile/mfa and /auth/mfa (multi-factor sign-in): qrCodeSvg is otpauthUri as an SVG QR code.
+public sealed record StartTotpRequest(string? CurrentPassword);
+
+public sealed record StartTotpResponse(string Secret, string OtpauthUri, string QrCodeSvg);
+
+public sealed record ConfirmTotpRequest(string? Code);
+
+public sealed record ConfirmTotpResponse(IReadOnlyList<string> RecoveryCodes);
+
+public sealed record RemoveTotpRequest(string? CurrentPassword);
+
+public sealed record CompleteMfaRequest(string? MfaToken, string? Code, string? RecoveryCode);
 
 // /.well-known
 public sealed record JsonWebKeyResponse(

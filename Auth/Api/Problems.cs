@@ -94,6 +94,35 @@ public static class Problems
     public static ProblemHttpResult UserNotFound() =>
         Problem(StatusCodes.Status404NotFound, "user_not_found", "User not found", "There is no user with this id.");
 
+    // Multi-factor sign-in. mfa_required comes only after the password was checked, like
+    // account_disabled; it carries the MFA token for POST /auth/mfa and the methods that complete it.
+    public static ProblemHttpResult MfaRequired(string mfaToken, IReadOnlyList<string> methods) => Problem(
+        StatusCodes.Status403Forbidden, "mfa_required", "Second factor required",
+        "The password is right; send a code from the authenticator app, or a recovery code, with mfaToken to POST /auth/mfa.",
+        ("mfaToken", mfaToken), ("methods", methods));
+
+    // Unknown, used, expired, exhausted, or sent from another client than the login's.
+    public static ProblemHttpResult InvalidMfaToken() => Problem(StatusCodes.Status401Unauthorized, "invalid_mfa_token",
+        "MFA token refused", "The MFA token is invalid, was used, ran out of attempts or has expired; log in again.");
+
+    public static ProblemHttpResult InvalidMfaCode(int attemptsLeft) => Problem(StatusCodes.Status401Unauthorized, "invalid_mfa_code",
+        "Wrong code", attemptsLeft > 0 ? "The code is wrong or was used already; try again." : "The code is wrong; log in again.",
+        ("attemptsLeft", attemptsLeft));
+
+    public static ProblemHttpResult TotpAlreadyEnabled() => Problem(StatusCodes.Status409Conflict, "totp_already_enabled",
+        "TOTP already on", "This account has TOTP already; remove it first to enrol another authenticator.");
+
+    public static ProblemHttpResult TotpNotStarted() => Problem(StatusCodes.Status409Conflict, "totp_not_started",
+        "No TOTP enrolment", "There is no TOTP enrolment to confirm; start one with POST /profile/mfa/totp.");
+
+    public static ProblemHttpResult TotpNotEnabled() => Problem(StatusCodes.Status409Conflict, "totp_not_enabled",
+        "TOTP not on", "This account has no TOTP to remove.");
+
+    public static ValidationProblem WrongTotpCode() => Invalid(new Dictionary<string, string[]>
+    {
+        ["code"] = ["The code does not match; enter the 6 digits the authenticator app shows now."],
+    });
+
     // The answers the framework writes itself (status code pages, bad bodies, JwtBearer's
     // challenge) get a code by their status; see HttpErrors.
     public static string CodeForStatus(int status) => status switch

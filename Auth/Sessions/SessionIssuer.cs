@@ -8,7 +8,9 @@ public sealed class SessionIssuer(ISessionStore sessions, IUserStore users, Toke
 {
     readonly TokenOptions _options = options.Value;
 
-    public async Task<IssuedTokens> StartAsync(UserRecord user, ClientInfo client, DateTimeOffset now, CancellationToken ct)
+    // amr: how the user proved who they are (AuthenticationMethods), in every access token of the session.
+    public async Task<IssuedTokens> StartAsync(UserRecord user, ClientInfo client, IReadOnlyList<string> amr, DateTimeOffset now,
+        CancellationToken ct)
     {
         var session = new SessionRecord
         {
@@ -21,6 +23,7 @@ public sealed class SessionIssuer(ISessionStore sessions, IUserStore users, Toke
             ExpiresAt = ExpiryAt(now, createdAt: now),
             IpAddress = client.IpAddress,
             UserAgent = client.UserAgent,
+            Amr = [.. amr],
         };
         await sessions.CreateAsync(session, ct);
         return Issue(user, session, now);
@@ -119,7 +122,7 @@ public sealed class SessionIssuer(ISessionStore sessions, IUserStore users, Toke
         var accessExpires = now + _options.AccessTokenLifetime;
         if (accessExpires > session.ExpiresAt) accessExpires = session.ExpiresAt;
         return new IssuedTokens(
-            tokens.CreateAccessToken(user, session.Id, now, accessExpires),
+            tokens.CreateAccessToken(user, session.Id, AuthenticationMethods.Of(session), now, accessExpires),
             tokens.CreateRefreshToken(session),
             session.ExpiresAt,
             (int)(accessExpires - now).TotalSeconds)

@@ -1,6 +1,7 @@
 using MiniAuth.Auth.Accounts;
 using MiniAuth.Auth.Audit;
 using MiniAuth.Auth.Defences;
+using MiniAuth.Auth.Mfa;
 using MiniAuth.Auth.Passwords;
 using MiniAuth.Auth.Sessions;
 using MiniAuth.Storage;
@@ -11,7 +12,7 @@ namespace MiniAuth.Auth.SignIn;
 // make sure the password did not change meanwhile) and the re-check of a signed-in user's current
 // password, which counts against the same per account-and-client budget as logins.
 public sealed class PasswordSignIn(IUserStore users, PasswordHasher hasher, LoginThrottle throttle,
-    SessionIssuer sessions, AuditTrail audit, IOptions<SignupOptions> signup)
+    SessionIssuer sessions, MfaMethods mfa, AuditTrail audit, IOptions<SignupOptions> signup)
 {
     // Unknown email and wrong password look the same, in content, in time and in throttling.
     // deviceUserId: the user this browser's device cookie proves it signed in to before.
@@ -59,9 +60,27 @@ public sealed class PasswordSignIn(IUserStore users, PasswordHasher hasher, Logi
             if (await users.TryReplacePasswordHashAsync(user.Id, user.PasswordHash, rehash, ct)) verifiedHash = rehash;
         }
 
-        var issued = await sessions.StartAsync(user, client, now, ct);
+        // The password was right; an account with a second factor gets no session until it is proved.
+        var methods = await mfa.SecondStepAsync(user.Id, ct);
+        if (methods.Count > 0)
+        {
+            audit.MfaRequested(user.Id, client.IpAddress, string.Join(",", methods));
+            return new SignInResult(SignInVerdict.MfaRequired) { PendingMfa = new PendingSecondFactor(user, verifiedHash, methods) };
+        }
+        return await StartSessionAsync(user, current => PasswordStillCurrentAsync(current, verifiedHash, password, ct),
+            AuthenticationMethods.Password, client, now, ct);
+    }
+
+    // The end of every sign-in, once each factor is proved: start the session, make sure what was
+    // proved still holds (credentialStillCurrent, judged on the account as re-read after the
+    // session exists), record the login, apply the session cap. The second step of an MFA login
+    // (and the lead's passkey login) comes here with its own amr.
+    public async Task<SignInResult> StartSessionAsync(UserRecord user, Func<UserRecord, Task<bool>> credentialStillCurrent,
+        IReadOnlyList<string> amr, ClientInfo client, DateTimeOffset now, CancellationToken ct)
+    {
+        var issued = await sessions.StartAsync(user, client, amr, now, ct);
         var current = await users.FindByIdAsync(user.Id, ct);
-        if (!await PasswordStillCurrentAsync(current, verifiedHash, password, ct))
+        if (current is null || !await credentialStillCurrent(current))
         {
             await sessions.AbandonAsync(issued, RevocationReasons.PasswordChanged, now, ct);
             audit.LoginOvertakenByPasswordChange(user.Id, issued.SessionId, client.IpAddress);
@@ -69,7 +88,7 @@ public sealed class PasswordSignIn(IUserStore users, PasswordHasher hasher, Logi
         }
         // Disabled meanwhile: the disable's revoke-all may have run before this session existed
         // (the same reasoning as for a password change, below).
-        if (current!.Disabled)
+        if (current.Disabled)
         {
             await sessions.AbandonAsync(issued, RevocationReasons.AccountDisabled, now, ct);
             audit.LoginRefusedDisabled(user.Id, client.IpAddress);
@@ -111,9 +130,6 @@ public sealed class PasswordSignIn(IUserStore users, PasswordHasher hasher, Logi
     // Each step is one store call that returns before the next starts (LiteDB, PostgreSQL, Redis),
     // so "before" is real time and no lock has to span the steps, as long as the store is
     // linearizable: no reads from a lagging standby, no failover that loses the revoke-all.
-    async Task<bool> PasswordStillCurrentAsync(UserRecord? current, string verifiedHash, string password, CancellationToken ct)
-    {
-        if (current is null) return false;
-        return current.PasswordHash == verifiedHash || await IsPasswordOfAsync(current, password, ct);
-    }
+    async Task<bool> PasswordStillCurrentAsync(UserRecord current, string verifiedHash, string password, CancellationToken ct) =>
+        current.PasswordHash == verifiedHash || await IsPasswordOfAsync(current, password, ct);
 }

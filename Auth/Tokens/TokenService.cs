@@ -33,7 +33,8 @@ public sealed class TokenService
     TokenValidationParameters RefreshTokenParameters { get; }
     TokenValidationParameters DeviceTokenParameters { get; }
 
-    public string CreateAccessToken(UserRecord user, string sessionId, DateTimeOffset now, DateTimeOffset expires) =>
+    public string CreateAccessToken(UserRecord user, string sessionId, IReadOnlyList<string> amr, DateTimeOffset now,
+        DateTimeOffset expires) =>
         _handler.CreateToken(new SecurityTokenDescriptor
         {
             TokenType = AccessTokenType,
@@ -50,6 +51,7 @@ public sealed class TokenService
                 [JwtRegisteredClaimNames.Email] = user.Email,
                 ["email_verified"] = user.EmailVerified,
                 ["roles"] = user.Roles.ToArray(),
+                ["amr"] = amr.ToArray(),
             },
         });
 

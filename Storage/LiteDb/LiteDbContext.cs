@@ -46,6 +46,7 @@ public sealed partial class LiteDbContext : IDisposable
         AuditEvents.EnsureIndex(e => e.UserId);
         AuditEvents.EnsureIndex(e => e.Type);
         AuditEvents.EnsureIndex(e => e.At);
+        Mfa = Database.GetCollection<MfaRecord>("mfa");
     }
 
     public LiteDatabase Database { get; }
@@ -55,6 +56,7 @@ public sealed partial class LiteDbContext : IDisposable
     public ILiteCollection<LoginFailureRecord> LoginFailures { get; }
     public ILiteCollection<AccountTokenRecord> AccountTokens { get; }
     public ILiteCollection<AuditEventRecord> AuditEvents { get; }
+    public ILiteCollection<MfaRecord> Mfa { get; }
 
     // Serialize the read-compare-write steps of a collection (rotation against revocation,
     // a rename against a password change, two failures counted at once).

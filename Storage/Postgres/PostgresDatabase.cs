@@ -65,6 +65,18 @@ public sealed class PostgresDatabase(IOptions<StorageOptions> options) : IAsyncD
         CREATE INDEX IF NOT EXISTS miniauth_audit_events_type ON miniauth_audit_events (type, id);
         CREATE INDEX IF NOT EXISTS miniauth_audit_events_at ON miniauth_audit_events (at);
         """,
+        // Second factors, one row per user, gone with the user. Secrets as the service protected
+        // them; recovery codes as hashes only.
+        """
+        CREATE TABLE IF NOT EXISTS miniauth_mfa (
+            user_id text PRIMARY KEY REFERENCES miniauth_users (id) ON DELETE CASCADE,
+            pending_totp_secret bytea,
+            pending_since timestamptz,
+            totp_secret bytea,
+            totp_enabled_at timestamptz,
+            last_totp_step bigint NOT NULL DEFAULT 0,
+            recovery_code_hashes text[] NOT NULL DEFAULT '{}');
+        """,
     ];
 
     readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(options.Value.PostgresConnection!);

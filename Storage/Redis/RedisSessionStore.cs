@@ -108,6 +108,8 @@ public sealed class RedisSessionStore(RedisConnection redis, TimeProvider time, 
             (nameof(s.ExpiresAt), Ticks(s.ExpiresAt)),
             (nameof(s.RevokedAt), s.RevokedAt is { } r ? Ticks(r) : null), (nameof(s.RevocationReason), s.RevocationReason),
             (nameof(s.IpAddress), s.IpAddress), (nameof(s.UserAgent), s.UserAgent),
+            // amr values are tokens without spaces (RFC 8176): one field, space-separated.
+            (nameof(s.Amr), s.Amr is { } amr ? string.Join(' ', amr) : null),
         ];
         // A missing field is null; HSET has no null.
         foreach (var (name, value) in fields)
@@ -145,6 +147,7 @@ public sealed class RedisSessionStore(RedisConnection redis, TimeProvider time, 
             RevocationReason = Text(nameof(SessionRecord.RevocationReason)),
             IpAddress = Text(nameof(SessionRecord.IpAddress)),
             UserAgent = Text(nameof(SessionRecord.UserAgent)),
+            Amr = Text(nameof(SessionRecord.Amr)) is { } amr ? [.. amr.Split(' ', StringSplitOptions.RemoveEmptyEntries)] : null,
         };
     }
 }
