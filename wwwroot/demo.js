@@ -1,7 +1,8 @@
 // The demo page at "/": everything goes through miniauth.js, the way your own page would.
 import { createMiniAuth, MiniAuthError, takeMailLink } from "./miniauth.js";
 
-export const auth = createMiniAuth();
+// A login of an account with two-factor authentication asks askForCode (below) for a code.
+export const auth = createMiniAuth({ onMfaRequired: (request) => askForCode(request) });
 
 const $ = (id) => document.getElementById(id);
 const when = (iso) => new Date(iso).toLocaleString([], { dateStyle: "medium", timeStyle: "short" });
@@ -40,7 +41,10 @@ function showSignedOut() {
   $("profile-fetched").textContent = "";
   $("sessions").replaceChildren();
   $("delete-confirm").hidden = true;
-  for (const form of ["email-form", "delete-form", "reset-form"]) $(form).reset();
+  for (const form of ["email-form", "delete-form", "reset-form", "totp-start-form", "totp-confirm-form", "totp-remove-form"]) $(form).reset();
+  $("totp-confirm-form").hidden = true;
+  $("totp-recovery").hidden = true;
+  $("totp-recovery-codes").replaceChildren();
 }
 
 async function showSignedIn() {
@@ -122,6 +126,7 @@ function sessionRow(session) {
   row.querySelector(".badge").hidden = !session.current;
   row.querySelector(".session-meta").textContent = [
     session.ipAddress,
+    session.amr?.includes("mfa") ? "two-factor" : null,
     `last used ${when(session.lastUsedAt)}`,
     `since ${when(session.createdAt)}`,
   ].filter(Boolean).join(" · ");
@@ -247,7 +252,10 @@ $("login-form").addEventListener("submit", (event) => {
       await auth.login({ email: form.email.value, password: form.password.value });
       form.reset();
     } catch (error) {
-      say(problemText(error), "error");
+      // Cancelled at the code prompt: nothing to say.
+      if (!(error instanceof MiniAuthError && error.problem?.code === "mfa_required")) say(problemText(error), "error");
+    } finally {
+      endCodePrompt(null);
     }
   });
 });
@@ -265,6 +273,115 @@ $("signup-form").addEventListener("submit", (event) => {
       chooseTab(true);
     } catch (error) {
       say(problemText(error), "error");
+    }
+  });
+});
+
+// ---- two-factor authentication --------------------------------------------------------
+
+// The code prompt of a login: resolves to { code } or { recoveryCode }, or null on Cancel.
+let answerCode = null;
+
+function askForCode({ methods, attemptsLeft, error }) {
+  const form = $("mfa-form");
+  $("login-form").hidden = true;
+  form.hidden = false;
+  $("mfa-use-recovery").hidden = !methods.includes("recovery_code");
+  if (error) say(`${problemText(error)} ${attemptsLeft} ${attemptsLeft === 1 ? "try" : "tries"} left.`, "error");
+  else say(null);
+  form.code.value = "";
+  form.recoveryCode.value = "";
+  (form.code.closest("label").hidden ? form.recoveryCode : form.code).focus();
+  return new Promise((resolve) => { answerCode = resolve; });
+}
+
+function endCodePrompt(answer) {
+  const form = $("mfa-form");
+  form.hidden = true;
+  $("login-form").hidden = false;
+  $("mfa-code-label").hidden = false;
+  $("mfa-recovery-label").hidden = true;
+  answerCode?.(answer);
+  answerCode = null;
+}
+
+$("mfa-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const form = event.currentTarget;
+  const answer = $("mfa-recovery-label").hidden ? { code: form.code.value.replace(/\s/g, "") } : { recoveryCode: form.recoveryCode.value };
+  const resolve = answerCode;
+  answerCode = null;
+  resolve?.(answer);
+});
+$("mfa-use-recovery").addEventListener("click", () => {
+  $("mfa-code-label").hidden = true;
+  $("mfa-recovery-label").hidden = false;
+  $("mfa-use-recovery").hidden = true;
+  $("mfa-form").recoveryCode.focus();
+});
+$("mfa-cancel").addEventListener("click", () => endCodePrompt(null));
+
+// Enrolment: the password, then the QR code (made by the service, shown as a data: image, which
+// the page's CSP allows) and the first code, then the recovery codes, once.
+$("totp-start-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const form = event.currentTarget;
+  busy(form.querySelector("button[type=submit]"), async () => {
+    try {
+      const { secret, qrCodeSvg } = await auth.startTotp(form.currentPassword.value);
+      form.reset();
+      $("totp-qr").src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(qrCodeSvg)}`;
+      $("totp-secret").textContent = secret.replace(/(.{4})/g, "$1 ").trim();
+      $("totp-confirm-form").hidden = false;
+      $("totp-confirm-form").code.focus();
+    } catch (error) {
+      if (error instanceof MiniAuthError && error.problem?.code === "totp_already_enabled")
+        say("Two-factor authentication is on already.");
+      else fail(error);
+    }
+  });
+});
+
+$("totp-confirm-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const form = event.currentTarget;
+  busy(form.querySelector("button[type=submit]"), async () => {
+    try {
+      const codes = await auth.confirmTotp(form.code.value.replace(/\s/g, ""));
+      form.reset();
+      form.hidden = true;
+      $("totp-secret").textContent = "";
+      $("totp-qr").removeAttribute("src");
+      $("totp-recovery-codes").replaceChildren(...codes.map((code) => {
+        const item = document.createElement("li");
+        item.textContent = code;
+        return item;
+      }));
+      $("totp-recovery").hidden = false;
+      say("Two-factor authentication is on.");
+    } catch (error) {
+      fail(error);
+    }
+  });
+});
+
+$("totp-recovery-done").addEventListener("click", () => {
+  $("totp-recovery-codes").replaceChildren();
+  $("totp-recovery").hidden = true;
+});
+
+$("totp-remove-form").addEventListener("submit", (event) => {
+  event.preventDefault();
+  const form = event.currentTarget;
+  busy(form.querySelector("button[type=submit]"), async () => {
+    try {
+      await auth.removeTotp(form.currentPassword.value);
+      form.reset();
+      say("Two-factor authentication is off; your other sessions were ended.");
+      await loadSessions();
+    } catch (error) {
+      if (error instanceof MiniAuthError && error.problem?.code === "totp_not_enabled") say("Two-factor authentication is off already.");
+      else fail(error);
     }
   });
 });

@@ -23,6 +23,10 @@
 //   if (await auth.restore()) showApp(await auth.fetchProfile());
 //   const res = await auth.authFetch("https://api.example.com/orders");
 //
+// An account with TOTP answers the password with `mfa_required`: login() then asks the page's
+// onMfaRequired({ methods, attemptsLeft, error }) for { code } or { recoveryCode } and sends it
+// to POST /auth/mfa (see #completeMfa).
+//
 // Mail links land on the page as "#reset=<token>" / "#verify=<token>": takeMailLink() reads
 // and removes them, then resetPassword(token, newPassword) or verifyEmail(token).
 
@@ -79,6 +83,7 @@ export class MiniAuth extends EventTarget {
   #loggingOut = false;     // no token is taken in, from anywhere, until the logout is done
   #pendingHere = false;    // the pending-logout mark, where localStorage cannot be used
   #logoutBearer = null;    // the token dropped by logout(), kept only to send with its retries
+  #onMfaRequired = null;   // the page's answer to mfa_required, or null
 
   constructor({
     baseUrl = "",
@@ -87,8 +92,10 @@ export class MiniAuth extends EventTarget {
     requestTimeoutSeconds = 30,
     channelName = "miniauth",
     apiOrigins = [],
+    onMfaRequired = null,
   } = {}) {
     super();
+    this.#onMfaRequired = typeof onMfaRequired === "function" ? onMfaRequired : null;
     this.#baseUrl = String(baseUrl).replace(/\/+$/, "");
     this.#trustedOrigins = MiniAuth.#trustedOriginsFor(this.#baseUrl, apiOrigins);
     this.#refreshLeewayMs = refreshLeewaySeconds * 1000;
@@ -120,8 +127,7 @@ export class MiniAuth extends EventTarget {
   async login({ email, password } = {}) {
     if (this.#isLogoutPending()) await this.#underLock(() => this.#endSession()).catch(() => {});
     const res = await this.#post("/auth/login", { email, password });
-    if (!res.ok) throw await MiniAuth.#error(res);
-    const tokens = await res.json();
+    const tokens = res.ok ? await res.json() : await this.#completeMfa(await MiniAuth.#error(res));
     this.#setLogoutPending(false);
     this.#accept(tokens, "login", true);
   }
@@ -249,6 +255,53 @@ export class MiniAuth extends EventTarget {
     this.#setLogoutPending(false);
     this.#forget("account_deleted");
     this.#channel?.postMessage({ type: "signedout", reason: "account_deleted" });
+  }
+
+  // ---- multi-factor sign-in ---------------------------------------------------------
+
+  // The second step of a login that answered `mfa_required`: the page's onMfaRequired is asked
+  // for { code } or { recoveryCode } (given { methods, attemptsLeft, error }: error is the
+  // MiniAuthError of the previous wrong code, else null) and asked again after a wrong one while
+  // the MFA token takes more; resolves to the token response. Without a handler, or when it
+  // resolves to nothing (the user gave up), the mfa_required error is thrown, as is any other.
+  async #completeMfa(error) {
+    if (error.problem?.code !== "mfa_required" || !this.#onMfaRequired) throw error;
+    const { mfaToken, methods } = error.problem;
+    let attemptsLeft = 5;
+    let last = null;
+    for (;;) {
+      const answer = await this.#onMfaRequired({ methods: [...(methods ?? [])], attemptsLeft, error: last });
+      if (!answer || (answer.code == null && answer.recoveryCode == null)) throw error;
+      const body = answer.code != null ? { mfaToken, code: String(answer.code) } : { mfaToken, recoveryCode: String(answer.recoveryCode) };
+      const res = await this.#post("/auth/mfa", body);
+      if (res.ok) return res.json();
+      last = await MiniAuth.#error(res);
+      attemptsLeft = Number(last.problem?.attemptsLeft ?? 0);
+      if (last.problem?.code !== "invalid_mfa_code" || attemptsLeft <= 0) throw last;
+    }
+  }
+
+  // POST /profile/mfa/totp (signed in): resolves to { secret, otpauthUri, qrCodeSvg }. TOTP is
+  // on only once confirmTotp() gets a code of that secret. A wrong password rejects with
+  // problem.errors.currentPassword.
+  async startTotp(currentPassword) {
+    const res = await this.authFetch(this.#url("/profile/mfa/totp"), MiniAuth.#jsonInit("POST", { currentPassword }));
+    return this.#json(res);
+  }
+
+  // POST /profile/mfa/totp/confirm (signed in) with the app's current code: TOTP is on; resolves
+  // to the 10 recovery codes, which the service shows this once. A wrong code rejects with
+  // problem.errors.code.
+  async confirmTotp(code) {
+    const res = await this.authFetch(this.#url("/profile/mfa/totp/confirm"), MiniAuth.#jsonInit("POST", { code: String(code) }));
+    return (await this.#json(res)).recoveryCodes;
+  }
+
+  // DELETE /profile/mfa/totp (signed in): TOTP and the recovery codes are gone, and every other
+  // session of the account has ended.
+  async removeTotp(currentPassword) {
+    const res = await this.authFetch(this.#url("/profile/mfa/totp"), MiniAuth.#jsonInit("DELETE", { currentPassword }));
+    if (res.status !== 204) throw await MiniAuth.#error(res);
   }
 
   // ---- refresh ------------------------------------------------------------------------
