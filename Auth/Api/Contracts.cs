@@ -88,19 +88,6 @@ public sealed record AuditEventResponse(
 // next: the cursor of the following page (its `before`), null on the last page.
 public sealed record AuditPageResponse(IReadOnlyList<AuditEventResponse> Items, string? Next);
 
-// /profile/mfa and /auth/mfa (multi-factor sign-in): qrCodeSvg is otpauthUri as an SVG QR code.
-public sealed record StartTotpRequest(string? CurrentPassword);
-
-public sealed record StartTotpResponse(string Secret, string OtpauthUri, string QrCodeSvg);
-
-public sealed record ConfirmTotpRequest(string? Code);
-
-public sealed record ConfirmTotpResponse(IReadOnlyList<string> RecoveryCodes);
-
-public sealed record RemoveTotpRequest(string? CurrentPassword);
-
-public sealed record CompleteMfaRequest(string? MfaToken, string? Code, string? RecoveryCode);
-
 // /.well-known
 public sealed record JsonWebKeyResponse(
     [property: JsonPropertyName("kty")] string Kty,
@@ -120,3 +107,16 @@ public sealed record DiscoveryResponse(
 
 // /health
 public sealed record HealthResponse(string Status, IReadOnlyDictionary<string, string> Checks);
+
+// /profile/mfa and /auth/mfa (multi-factor sign-in): qrCodeSvg is otpauthUri as an SVG QR code.
+public sealed record StartTotpRequest(string? CurrentPassword);
+
+public sealed record StartTotpResponse(string Secret, string OtpauthUri, string QrCodeSvg);
+
+public sealed record ConfirmTotpRequest(string? Code);
+
+public sealed record ConfirmTotpResponse(IReadOnlyList<string> RecoveryCodes);
+
+public sealed record RemoveTotpRequest(string? CurrentPassword);
+
+public sealed record CompleteMfaRequest(string? MfaToken, string? Code, string? RecoveryCode);
