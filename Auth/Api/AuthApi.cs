@@ -66,7 +66,7 @@ public static class AuthApi
     }
 
     static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> Login(
-        LoginRequest request, PasswordSignIn signIn, RefreshCookie cookie, DeviceCookie device, HttpContext http,
+        LoginRequest request, PasswordSignIn signIn, RefreshCookie cookie, DeviceCookie device, AuditTrail audit, HttpContext http,
         TimeProvider time, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
@@ -79,13 +79,15 @@ public static class AuthApi
         if (request.Email!.Trim().Any(char.IsControl) || !InputRules.CouldBeStored(email)) return Problems.InvalidCredentials();
 
         var now = time.GetUtcNow();
-        var result = await signIn.SignInAsync(email, request.Password!,
-            ClientInfo.From(http), ClientAddress.KeyOf(http), await device.ReadUserIdAsync(http), now, ct);
+        var knownDeviceOf = await device.ReadUserIdAsync(http);
+        var result = await signIn.SignInAsync(email, request.Password!, ClientInfo.From(http), ClientAddress.KeyOf(http), knownDeviceOf, now, ct);
         if (result.Verdict == SignInVerdict.ThrottledAccountWide) return Problems.TooManyAccountFailures(http, result.RetryAfter);
         if (result.Verdict == SignInVerdict.Throttled) return Problems.TooManyFailedLogins(http, result.RetryAfter);
         if (result.Verdict == SignInVerdict.EmailNotVerified) return Problems.EmailNotVerified();
         if (result.Verdict == SignInVerdict.AccountDisabled) return Problems.AccountDisabled();
         if (result.Tokens is not { } issued) return Problems.InvalidCredentials();
+        // No device cookie of this account: a browser or client it has not signed in from before (or one that cleared it).
+        if (knownDeviceOf != issued.UserId) audit.NewDeviceSignIn(issued.UserId, issued.SessionId, ClientInfo.From(http).IpAddress);
         device.Write(http, issued.UserId, now);
 
         var inBody = request.RefreshTokenDelivery == RefreshTokenDelivery.Body;
