@@ -31,7 +31,8 @@ public static class BackupCommands
         {
             bytes = LiteDbBackup.CopyTo(services.GetRequiredService<LiteDbContext>(), path);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        // A full disk, a folder the service may not write (systemd's ProtectSystem), a store error.
+        catch (Exception e) when (e is not OperationCanceledException)
         {
             error.WriteLine($"The backup could not be written to {path}: {e.Message}");
             return Task.FromResult(AdminCommandRunner.Failed);

@@ -87,7 +87,8 @@ public static class LiteDbBackup
             // Reads every page of the users: a truncated copy fails here, not at the service's start.
             _ = database.GetCollection(UsersCollection).Count();
         }
-        catch (LiteException e)
+        // LiteDB reads a file that is not its own as whatever the bytes say: any exception may come.
+        catch (Exception e) when (e is not InvalidDataException)
         {
             throw new InvalidDataException($"{backupPath} does not open as a LiteDB store: {e.Message}", e);
         }
