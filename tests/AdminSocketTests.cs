@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
@@ -65,6 +66,35 @@ public sealed class AdminSocketTests : IDisposable
         Assert.Equal("invalid_credentials", await (await client.PostLoginAsync(email)).CodeAsync(HttpStatusCode.Unauthorized));
         Assert.Equal(0, await service.StopAsync());
         Assert.False(File.Exists(SocketPath));
+    }
+
+    [Fact]
+    public async Task AuditFollowPrintsEachNewStoredEventUntilItIsStopped()
+    {
+        await using var service = await RunningService.StartAsync(_databasePath);
+        var start = new ProcessStartInfo(ServiceProcess.DotnetHost()) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "MiniAuth.dll"), "admin", "audit", "--type", "SignedUp",
+                     "--follow", $"--MiniAuth:Storage:Path={_databasePath}"])
+            start.ArgumentList.Add(arg);
+        using var follow = Process.Start(start)!;
+        try
+        {
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            Assert.Equal("at\ttype\tuserId\tsessionId\tipAddress\tdetail", await follow.StandardOutput.ReadLineAsync(deadline.Token));
+
+            var login = await service.Client.SignUpAndLoginAsync();
+            var line = await follow.StandardOutput.ReadLineAsync(deadline.Token);
+
+            Assert.Equal(["SignedUp", login.UserId()], line!.Split('\t')[1..3]);
+        }
+        finally
+        {
+            follow.Kill();
+            await follow.WaitForExitAsync();
+        }
+        // The service saw the client go and goes on.
+        Assert.Equal(HttpStatusCode.OK, (await service.Client.GetAsync("/health")).StatusCode);
+        Assert.Equal(0, (await AdminAsync(null, "list-users")).ExitCode);
     }
 
     [Fact]
