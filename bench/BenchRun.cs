@@ -214,7 +214,7 @@ public static class BenchRun
         return true;
     }
 
-    static string BuildMiniAuth(string root)
+    internal static string BuildMiniAuth(string root)
     {
         Console.WriteLine("Building MiniAuth (Release)...");
         var build = Process.Start(new ProcessStartInfo("dotnet", ["build", Path.Combine(root, "MiniAuth.csproj"), "-c", "Release", "-nologo", "-v", "q"])
@@ -281,7 +281,7 @@ public static class BenchRun
             : (path, []);
     }
 
-    static string FindRepositoryRoot()
+    internal static string FindRepositoryRoot()
     {
         foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
         {

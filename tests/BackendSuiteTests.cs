@@ -436,17 +436,17 @@ public class BackendSuiteTests
         Assert.Equal(HttpStatusCode.NoContent, (await client.SendWithBearerAsync(HttpMethod.Post, "/auth/logout", restored.AccessToken)).StatusCode);
         var admin = await client.LoginAsync(AuditTestHelpers.AdminEmail, AuditTestHelpers.AdminPassword);
 
-        var url = $"/admin/audit?userId={login.UserId()}&limit=2";
+        var url = $"/admin/audit?userId={login.UserId()}&limit=3";
         var first = await app.AuditPageAsync(client, admin.AccessToken, url);
         var second = await app.AuditPageAsync(client, admin.AccessToken, $"{url}&before={first.GetProperty("next").GetString()}");
         Assert.Equal(JsonValueKind.Null, second.GetProperty("next").ValueKind);
         var items = first.GetProperty("items").EnumerateArray().Concat(second.GetProperty("items").EnumerateArray()).ToArray();
-        Assert.Equal("LoggedOut,TokenRefreshed,LoginSucceeded,SignedUp", string.Join(",", items.Select(i => i.Text("type"))));
+        Assert.Equal("LoggedOut,TokenRefreshed,NewDeviceSignIn,LoginSucceeded,SignedUp", string.Join(",", items.Select(i => i.Text("type"))));
         Assert.All(items.Take(3), i => Assert.Equal(SessionIdOf(login.AccessToken), i.Text("sessionId")));
         Assert.Equal(MiniAuthApp.Epoch.AddSeconds(1), items[0].GetProperty("at").GetDateTimeOffset());
-        Assert.Equal(MiniAuthApp.Epoch, items[3].GetProperty("at").GetDateTimeOffset());
+        Assert.Equal(MiniAuthApp.Epoch, items[4].GetProperty("at").GetDateTimeOffset());
         var own = await app.AuditItemsAsync(client, admin.AccessToken, "/profile/activity");
-        Assert.Equal("LoginSucceeded", Assert.Single(own).Text("type"));
+        Assert.Equal("NewDeviceSignIn,LoginSucceeded", string.Join(",", own.Select(i => i.Text("type"))));
         Assert.Equal(admin.UserId(), own[0].Text("userId"));
         Assert.All(own, i => Assert.Equal(admin.UserId(), i.Text("userId")));
 

@@ -43,18 +43,18 @@ public class StoredAuditTrailTests
         var items = page.GetProperty("items").EnumerateArray().ToArray();
         Assert.Equal(JsonValueKind.Null, page.GetProperty("next").ValueKind);
         // Newest first, each with its user, session and address.
-        Assert.Equal("LoggedOut,PasswordChanged,TokenRefreshed,LoginSucceeded,LoginFailed,SignedUp",
+        Assert.Equal("LoggedOut,PasswordChanged,TokenRefreshed,NewDeviceSignIn,LoginSucceeded,LoginFailed,SignedUp",
             string.Join(",", items.Select(i => i.Text("type"))));
-        foreach (var item in items.Take(5))
+        foreach (var item in items.Take(6))
         {
             Assert.Equal(login.UserId(), item.Text("userId"));
             Assert.Equal(Ip, item.Text("ipAddress"));
             Assert.Equal(MiniAuthApp.Epoch, item.GetProperty("at").GetDateTimeOffset());
             Assert.Equal(24, item.Text("id")!.Length);
         }
-        foreach (var item in items.Take(4)) Assert.Equal(login.SessionId(), item.Text("sessionId"));
-        Assert.Null(items[4].Text("sessionId"));
-        Assert.Equal(1, items[4].GetProperty("detail").GetProperty("failureCount").GetInt32());
+        foreach (var item in items.Take(5)) Assert.Equal(login.SessionId(), item.Text("sessionId"));
+        Assert.Null(items[5].Text("sessionId"));
+        Assert.Equal(1, items[5].GetProperty("detail").GetProperty("failureCount").GetInt32());
         Assert.Equal(0, items[1].GetProperty("detail").GetProperty("revokedCount").GetInt32());
         Assert.Equal(JsonValueKind.Null, items[0].GetProperty("detail").ValueKind);
     }
@@ -70,7 +70,7 @@ public class StoredAuditTrailTests
         var admin = await AdminLoginAsync(client);
 
         var ofBob = await app.AuditItemsAsync(client, admin.AccessToken, $"/admin/audit?userId={bob.UserId()}");
-        Assert.Equal("LoginSucceeded,SignedUp", string.Join(",", ofBob.Select(i => i.Text("type"))));
+        Assert.Equal("NewDeviceSignIn,LoginSucceeded,SignedUp", string.Join(",", ofBob.Select(i => i.Text("type"))));
         Assert.All(ofBob, i => Assert.Equal(bob.UserId(), i.Text("userId")));
 
         var logins = await app.AuditItemsAsync(client, admin.AccessToken, "/admin/audit?type=LoginSucceeded");
@@ -80,7 +80,7 @@ public class StoredAuditTrailTests
         Assert.Equal(ada.UserId(), Assert.Single(both).Text("userId"));
         // Unknown emails fail too, with no user; an empty filter filters nothing.
         Assert.Null(Assert.Single(await app.AuditItemsAsync(client, admin.AccessToken, "/admin/audit?type=LoginFailed")).Text("userId"));
-        Assert.Equal(6, (await app.AuditItemsAsync(client, admin.AccessToken, "/admin/audit?userId=&type=")).Count(i => i.Text("type") != "AdminSeeded"));
+        Assert.Equal(9, (await app.AuditItemsAsync(client, admin.AccessToken, "/admin/audit?userId=&type=")).Count(i => i.Text("type") != "AdminSeeded"));
     }
 
     // The stored trail has a filter rule of its own: a quieter log keeps it whole.
@@ -95,7 +95,7 @@ public class StoredAuditTrailTests
         var client = app.NewClient();
         var login = await client.SignUpAndLoginAsync();
         var stored = await EveryStoredEventAsync(app);
-        Assert.Equal("LoginSucceeded,SignedUp", string.Join(",", stored.Select(e => e.Type)));
+        Assert.Equal("NewDeviceSignIn,LoginSucceeded,SignedUp", string.Join(",", stored.Select(e => e.Type)));
         Assert.All(stored, e => Assert.Equal(login.UserId(), e.UserId));
     }
 
@@ -182,12 +182,13 @@ public class StoredAuditTrailTests
         var again = await HttpHelpers.ReadLoginAsync(await client.LoginFromAsync(email, "another long passphrase", address: Ip));
 
         var items = await app.AuditItemsAsync(client, again.AccessToken, "/profile/activity");
-        Assert.Equal("LoginSucceeded,AdminForcedLogout,PasswordChanged,LoginSucceeded,SignedUp",
+        // Each login of the test's client is from a new device: it sends no device cookie.
+        Assert.Equal("NewDeviceSignIn,LoginSucceeded,AdminForcedLogout,PasswordChanged,NewDeviceSignIn,LoginSucceeded,SignedUp",
             string.Join(",", items.Select(i => i.Text("type"))));
         Assert.All(items, i => Assert.Equal(ada.UserId(), i.Text("userId")));
         // What an admin did shows without the admin's id, session or address; a stranger's failed
         // attempt does not show at all.
-        var forced = items[1];
+        var forced = items[2];
         Assert.Null(forced.Text("sessionId"));
         Assert.Null(forced.Text("ipAddress"));
         Assert.Equal(1, forced.GetProperty("detail").GetProperty("count").GetInt32());
@@ -200,10 +201,10 @@ public class StoredAuditTrailTests
 
         var bobs = await app.AuditItemsAsync(client, bob.AccessToken, "/profile/activity?type=LoginFailed");
         Assert.Empty(bobs);
-        var paged = await app.AuditPageAsync(client, again.AccessToken, "/profile/activity?limit=2");
-        Assert.Equal(2, paged.GetProperty("items").GetArrayLength());
+        var paged = await app.AuditPageAsync(client, again.AccessToken, "/profile/activity?limit=3");
+        Assert.Equal(3, paged.GetProperty("items").GetArrayLength());
         var rest = await app.AuditItemsAsync(client, again.AccessToken, $"/profile/activity?before={paged.GetProperty("next").GetString()}");
-        Assert.Equal("PasswordChanged,LoginSucceeded,SignedUp", string.Join(",", rest.Select(i => i.Text("type"))));
+        Assert.Equal("PasswordChanged,NewDeviceSignIn,LoginSucceeded,SignedUp", string.Join(",", rest.Select(i => i.Text("type"))));
     }
 
     [Fact]
@@ -218,12 +219,12 @@ public class StoredAuditTrailTests
 
         app.Time.Advance(TimeSpan.FromDays(29));
         await SweepAsync(app);
-        Assert.Equal(4, (await EveryStoredEventAsync(app)).Count);
+        Assert.Equal(6, (await EveryStoredEventAsync(app)).Count);
 
         app.Time.Advance(TimeSpan.FromSeconds(1));
         await SweepAsync(app);
         var kept = await EveryStoredEventAsync(app);
-        Assert.Equal(2, kept.Count);
+        Assert.Equal(3, kept.Count);
         Assert.All(kept, e => Assert.Equal(recent.UserId(), e.UserId));
         Assert.DoesNotContain(kept, e => e.UserId == old.UserId());
     }

@@ -23,7 +23,7 @@ public static class InviteCommand
         if (errors.Count > 0)
         {
             foreach (var (field, messages) in errors) error.WriteLine($"{field}: {string.Join(" ", messages)}");
-            return AdminCommands.Usage;
+            return AdminCommandRunner.Usage;
         }
 
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
@@ -37,6 +37,6 @@ public static class InviteCommand
         output.WriteLine($"link: {MailLinks.Invite(origin ?? "", issued.Code)}");
         output.WriteLine($"It admits one signup{(pinned is null ? "" : $" with the email {email!.Trim()}")}" +
             $"{(roleList.Count == 0 ? "" : $" with roles {string.Join(",", roleList)}")}, until {issued.ExpiresAt.ToString("O", CultureInfo.InvariantCulture)}.");
-        return AdminCommands.Ok;
+        return AdminCommandRunner.Ok;
     }
 }

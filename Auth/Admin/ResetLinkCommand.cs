@@ -17,13 +17,13 @@ public static class ResetLinkCommand
         if (string.IsNullOrWhiteSpace(email))
         {
             error.WriteLine("Name the account with --email <email>.");
-            return AdminCommands.Failed;
+            return AdminCommandRunner.Failed;
         }
         var user = await services.GetRequiredService<IUserStore>().FindByEmailAsync(InputRules.NormalizeEmail(email), ct);
         if (user is null)
         {
             error.WriteLine($"There is no account with the email {email.Trim()}.");
-            return AdminCommands.Failed;
+            return AdminCommandRunner.Failed;
         }
 
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
@@ -37,6 +37,6 @@ public static class ResetLinkCommand
         output.WriteLine(MailLinks.Reset(origin ?? "", issued.Token));
         output.WriteLine($"It resets the password of {user.Email} once, until {issued.ExpiresAt.ToString("O", CultureInfo.InvariantCulture)}; " +
             "earlier reset links of the account no longer work.");
-        return AdminCommands.Ok;
+        return AdminCommandRunner.Ok;
     }
 }

@@ -16,8 +16,6 @@ namespace MiniAuth.Auth.Api;
 // is allowed while another admin remains.
 public static class AdminUsersApi
 {
-    const int DefaultLimit = 50, MaxLimit = 100, MaxQueryLength = 254;
-
     // Oldest first, by (createdAt, id): accounts created while an admin pages come at the end, so
     // a walk from the first page to the last sees every account exactly once.
     internal static async Task<Results<Ok<UserListResponse>, ValidationProblem>> ListUsers(
@@ -25,23 +23,12 @@ public static class AdminUsersApi
         HttpContext http, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
-        var take = limit ?? DefaultLimit;
-        if (take is < 1 or > MaxLimit) errors["limit"] = [$"The limit is 1 to {MaxLimit}."];
-        var after = string.IsNullOrEmpty(cursor) ? null : UserCursor.TryRead(cursor);
-        if (!string.IsNullOrEmpty(cursor) && after is null) errors["cursor"] = ["The cursor is not one this service gave out."];
-        var search = string.IsNullOrWhiteSpace(query) ? null : UnicodeText.TryNormalize(query.Trim())?.ToUpperInvariant();
-        if (!string.IsNullOrWhiteSpace(query) && (search is null || search.Length > MaxQueryLength || search.Any(char.IsControl)))
-            errors["query"] = [$"The query is well-formed text of at most {MaxQueryLength} characters."];
-        if (errors.Count > 0) return Problems.Invalid(errors);
-
-        // One more than asked tells whether a next page exists.
-        var page = await users.ListPageAsync(search, after, take + 1, ct);
-        var items = page.Take(take).ToList();
+        if (UserListQuery.Read(query, cursor, limit, errors) is not { } list) return Problems.Invalid(errors);
+        var (items, next) = await list.PageAsync(users, ct);
         var methods = await mfa.EnrolledAsync(items.Select(u => u.Id).ToList(), ct);
         var caller = Caller.From(principal, http);
-        audit.AdminListedUsers(caller.UserId, caller.SessionId, caller.IpAddress, items.Count, search is not null);
-        return TypedResults.Ok(new UserListResponse(
-            items.Select(u => AdminUserResponse.From(u, methods[u.Id])).ToList(), page.Count > take ? UserCursor.Of(items[^1]) : null));
+        audit.AdminListedUsers(caller.UserId, caller.SessionId, caller.IpAddress, items.Count, list.Search is not null);
+        return TypedResults.Ok(new UserListResponse(items.Select(u => AdminUserResponse.From(u, methods[u.Id])).ToList(), next));
     }
 
     internal static async Task<Results<Ok<AdminUserResponse>, ProblemHttpResult>> GetUser(

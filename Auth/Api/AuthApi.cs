@@ -68,7 +68,7 @@ public static class AuthApi
 
     static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> Login(
         LoginRequest request, PasswordSignIn signIn, MfaLoginTokens mfaTokens, RefreshCookie cookie, DeviceCookie device,
-        HttpContext http, TimeProvider time, CancellationToken ct)
+        AuditTrail audit, HttpContext http, TimeProvider time, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         InputRules.CheckPresent(request.Email, "email", errors);
@@ -80,8 +80,8 @@ public static class AuthApi
         if (request.Email!.Trim().Any(char.IsControl) || !InputRules.CouldBeStored(email)) return Problems.InvalidCredentials();
 
         var now = time.GetUtcNow();
-        var result = await signIn.SignInAsync(email, request.Password!,
-            ClientInfo.From(http), ClientAddress.KeyOf(http), await device.ReadUserIdAsync(http), now, ct);
+        var knownDeviceOf = await device.ReadUserIdAsync(http);
+        var result = await signIn.SignInAsync(email, request.Password!, ClientInfo.From(http), ClientAddress.KeyOf(http), knownDeviceOf, now, ct);
         if (result.Verdict == SignInVerdict.ThrottledAccountWide) return Problems.TooManyAccountFailures(http, result.RetryAfter);
         if (result.Verdict == SignInVerdict.Throttled) return Problems.TooManyFailedLogins(http, result.RetryAfter);
         if (result.Verdict == SignInVerdict.EmailNotVerified) return Problems.EmailNotVerified();
@@ -92,14 +92,16 @@ public static class AuthApi
             return Problems.MfaRequired(await mfaTokens.IssueAsync(pending.User.Id, pending.VerifiedHash, ClientAddress.KeyOf(http),
                 inBody, now, ct), pending.Methods);
         if (result.Tokens is not { } issued) return Problems.InvalidCredentials();
-        return TypedResults.Ok(SignedIn(issued, inBody, cookie, device, http, now));
+        return TypedResults.Ok(SignedIn(issued, inBody, knownDeviceOf, cookie, device, audit, http, now));
     }
 
     // What every completed sign-in answers (a login, its MFA step): the device cookie, and the
     // refresh token in the cookie or, when the login asked for it, in the body.
-    internal static TokenResponse SignedIn(IssuedTokens issued, bool refreshInBody, RefreshCookie cookie, DeviceCookie device,
-        HttpContext http, DateTimeOffset now)
+    internal static TokenResponse SignedIn(IssuedTokens issued, bool refreshInBody, string? knownDeviceOf, RefreshCookie cookie,
+        DeviceCookie device, AuditTrail audit, HttpContext http, DateTimeOffset now)
     {
+        // No device cookie of this account: a browser or client it has not signed in from before (or one that cleared it).
+        if (knownDeviceOf != issued.UserId) audit.NewDeviceSignIn(issued.UserId, issued.SessionId, ClientInfo.From(http).IpAddress);
         device.Write(http, issued.UserId, now);
         if (!refreshInBody) cookie.Write(http, issued.RefreshToken, issued.RefreshExpiresAt, now);
         return Respond(issued, refreshInBody);

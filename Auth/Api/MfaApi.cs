@@ -94,7 +94,7 @@ public static class MfaApi
 
     // Exactly one factor per call; the field present says which (a passkey's `credential` joins here).
     static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> CompleteMfa(
-        CompleteMfaRequest request, MfaSignIn mfa, RefreshCookie cookie, DeviceCookie device, HttpContext http,
+        CompleteMfaRequest request, MfaSignIn mfa, RefreshCookie cookie, DeviceCookie device, AuditTrail audit, HttpContext http,
         TimeProvider time, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
@@ -109,11 +109,12 @@ public static class MfaApi
         if (errors.Count > 0) return Problems.Invalid(errors);
 
         var now = time.GetUtcNow();
+        var knownDeviceOf = await device.ReadUserIdAsync(http);
         var result = await mfa.CompleteAsync(request.MfaToken!, factor!, ClientInfo.From(http), ClientAddress.KeyOf(http),
-            await device.ReadUserIdAsync(http), now, ct);
+            knownDeviceOf, now, ct);
         return result.Verdict switch
         {
-            MfaSignInVerdict.Succeeded => TypedResults.Ok(AuthApi.SignedIn(result.Tokens!, result.RefreshInBody, cookie, device, http, now)),
+            MfaSignInVerdict.Succeeded => TypedResults.Ok(AuthApi.SignedIn(result.Tokens!, result.RefreshInBody, knownDeviceOf, cookie, device, audit, http, now)),
             MfaSignInVerdict.WrongFactor => Problems.InvalidMfaCode(result.AttemptsLeft),
             MfaSignInVerdict.Throttled => Problems.TooManyFailedLogins(http, result.RetryAfter),
             MfaSignInVerdict.ThrottledAccountWide => Problems.TooManyAccountFailures(http, result.RetryAfter),

@@ -3,8 +3,8 @@ using MiniAuth.Storage;
 
 namespace MiniAuth.Auth.Audit;
 
-// What a user sees of the trail (GET /profile/activity): what they did, or what was done to their
-// account. Not the attempts of others (failed logins, throttles, reset requests: someone else's
+// What a user sees of the trail (GET /profile/activity): what they did (a sign-in from a new device
+// among it), or what was done to their account. Not the attempts of others (failed logins, throttles, reset requests: someone else's
 // address, and the user could do nothing with it), nor the routine (every refresh).
 public static class ActivityEvents
 {
@@ -13,7 +13,7 @@ public static class ActivityEvents
         "SignedUp", "LoginSucceeded", "LoggedOut", "SessionRevoked", "AllSessionsRevoked", "OldestSessionsEnded",
         "RefreshReuseDetected", "ProfileUpdated", "PasswordChanged", "PasswordReset", "EmailVerified",
         "EmailChangeRequested", "EmailChanged", "VerificationMailRequested", "AdminForcedLogout",
-        "CommandUserCreated", "CommandSessionsEnded", "CommandResetLinkCreated",
+        "CommandUserCreated", "CommandSessionsEnded", "CommandResetLinkCreated", "NewDeviceSignIn",
         "TotpEnabled", "TotpRemoved", "RecoveryCodeUsed", "AdminResetMfa",
     ];
 

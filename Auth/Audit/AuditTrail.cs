@@ -260,4 +260,41 @@ public sealed partial class AuditTrail(ILoggerFactory loggers)
     [LoggerMessage(EventId = 3109, EventName = "MfaTokenRefused", Level = LogLevel.Information,
         Message = "MFA token refused: user {UserId} from {ClientIp}")]
     public partial void MfaTokenRefused(string? userId, string? clientIp);
+
+    // Admin command line parity and the admin socket (3140–3159).
+    // Changes: "disabled=true" or "roles=admin,editor".
+    [LoggerMessage(EventId = 3140, EventName = "CommandUserUpdated", Level = LogLevel.Warning,
+        Message = "Admin command: updated user {UserId}: {Changes}; {EndedSessions} sessions ended")]
+    public partial void CommandUserUpdated(string userId, string changes, int endedSessions);
+
+    [LoggerMessage(EventId = 3141, EventName = "CommandUserDeleted", Level = LogLevel.Warning,
+        Message = "Admin command: deleted user {UserId}; {EndedSessions} sessions ended")]
+    public partial void CommandUserDeleted(string userId, int endedSessions);
+
+    // Code: last_admin.
+    [LoggerMessage(EventId = 3142, EventName = "CommandChangeRefused", Level = LogLevel.Warning,
+        Message = "Admin command: {Operation} of user {UserId} refused: {Code}")]
+    public partial void CommandChangeRefused(string operation, string userId, string code);
+
+    [LoggerMessage(EventId = 3143, EventName = "CommandListedUsers", Level = LogLevel.Information,
+        Message = "Admin command: listed {Count} users (searched: {Searched})")]
+    public partial void CommandListedUsers(int count, bool searched);
+
+    [LoggerMessage(EventId = 3144, EventName = "CommandStoreBackedUp", Level = LogLevel.Warning,
+        Message = "Admin command: backed up the store to {BackupPath} ({Bytes} bytes)")]
+    public partial void CommandStoreBackedUp(string backupPath, long bytes);
+
+    [LoggerMessage(EventId = 3145, EventName = "CommandStoreRestored", Level = LogLevel.Warning,
+        Message = "Admin command: restored the store from {BackupPath}; the store it replaced is kept as {KeptAs}")]
+    public partial void CommandStoreRestored(string backupPath, string? keptAs);
+
+    // A process of another account reached the admin socket (the folder's mode should stop it).
+    [LoggerMessage(EventId = 3146, EventName = "AdminSocketRefused", Level = LogLevel.Warning,
+        Message = "Admin socket: refused a connection from uid {PeerUid} (pid {PeerPid}); only the service account may use it")]
+    public partial void AdminSocketRefused(long peerUid, long peerPid);
+
+    // A login from a browser without the device cookie of this account (a new device, or one cleared).
+    [LoggerMessage(EventId = 3147, EventName = "NewDeviceSignIn", Level = LogLevel.Information,
+        Message = "Sign-in from a new device: user {UserId} session {SessionId} from {ClientIp}")]
+    public partial void NewDeviceSignIn(string userId, string sessionId, string? clientIp);
 }

@@ -34,6 +34,9 @@ public static class ServiceProcess
         return new Run(process.ExitCode, await output, await error);
     }
 
-    static string DotnetHost() =>
+    // The same cheap Argon2 parameters as MiniAuthApp, so that logins need no rehash.
+    public static readonly string[] CheapHashing = ["--MiniAuth:PasswordHashing:MemoryKiB=64", "--MiniAuth:PasswordHashing:Iterations=1"];
+
+    public static string DotnetHost() =>
         Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath! : "dotnet";
 }
