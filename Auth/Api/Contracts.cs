@@ -105,3 +105,6 @@ public sealed record DiscoveryResponse(
 
 // /health
 public sealed record HealthResponse(string Status, IReadOnlyDictionary<string, string> Checks);
+
+// /.well-known/revoked-sessions: sids to refuse for keepSeconds; more = poll again at once.
+public sealed record RevokedSessionsResponse(IReadOnlyList<string> Sids, string Cursor, int KeepSeconds, bool More);
