@@ -11,7 +11,7 @@ namespace MiniAuth.Tests;
 // through its discovery document, as it would over the network.
 public class BoardSampleTests
 {
-    sealed class BoardApp(MiniAuthApp miniAuth, bool checksType = true) : WebApplicationFactory<Board.Program>
+    sealed class BoardApp(MiniAuthApp miniAuth, bool checksType = true, IDictionary<string, string?>? settings = null) : WebApplicationFactory<Board.Program>
     {
         public MiniAuth.AspNetCore.RevokedSessionList Revoked => Services.GetRequiredService<MiniAuth.AspNetCore.RevokedSessionList>();
 
@@ -23,7 +23,7 @@ public class BoardSampleTests
                 ["Board:Authority"] = "https://localhost",
                 ["Board:Issuer"] = miniAuth.TokenOptions.Issuer,
                 ["Board:Audience"] = miniAuth.TokenOptions.Audience,
-            }));
+            }.Concat(settings ?? new Dictionary<string, string?>())));
             // Discovery, JWKS and the revoked-sessions feed are fetched from the in-memory MiniAuth
             // instead of a socket; Board's poller runs on MiniAuth's fake clock.
             builder.ConfigureServices(services => services.Configure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme,
@@ -176,7 +176,7 @@ public class BoardSampleTests
     [Fact]
     public async Task WhenTheFeedStopsAnsweringBoardKeepsItsListAndSaysDegraded()
     {
-        var miniAuth = new MiniAuthApp();
+        await using var miniAuth = new MiniAuthApp();
         var client = miniAuth.NewClient();
         var login = await client.SignUpAndLoginAsync(delivery: "body");
         await client.SendWithBearerAsync(HttpMethod.Post, "/auth/logout", login.AccessToken);
@@ -197,5 +197,35 @@ public class BoardSampleTests
         Assert.Equal(HttpStatusCode.OK, (await CallBoardAsync(board, live.AccessToken)).StatusCode);
         var health = await board.GetAsync("/health");
         Assert.Equal("Degraded", await health.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task AFailClosedBoardRefusesEveryTokenOnceTheFeedIsSilentLongerThanAllowed()
+    {
+        await using var miniAuth = new MiniAuthApp();
+        var live = await miniAuth.NewClient().SignUpAndLoginAsync(delivery: "body");
+        await using var boardApp = new BoardApp(miniAuth, settings: new Dictionary<string, string?> { ["Board:FailClosedAfter"] = "00:00:12" });
+        var board = boardApp.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await CallBoardAsync(board, live.AccessToken)).StatusCode);
+        if (boardApp.Revoked.LastSuccessAt is null) await boardApp.Revoked.NextPollAsync();
+        Assert.Equal(HttpStatusCode.OK, (await CallBoardAsync(board, live.AccessToken)).StatusCode);
+
+        var time = miniAuth.Time;
+        await miniAuth.DisposeAsync();
+        // Two failed polls: 10 s without an answer, still within FailClosedAfter.
+        for (var i = 0; i < 2; i++)
+        {
+            var poll = boardApp.Revoked.NextPollAsync();
+            time.Advance(TimeSpan.FromSeconds(5));
+            await poll.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        Assert.Equal(HttpStatusCode.OK, (await CallBoardAsync(board, live.AccessToken)).StatusCode);
+        var third = boardApp.Revoked.NextPollAsync();
+        time.Advance(TimeSpan.FromSeconds(5));
+        await third.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await CallBoardAsync(board, live.AccessToken)).StatusCode);
+        var health = await board.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+        Assert.Equal("Unhealthy", await health.Content.ReadAsStringAsync());
     }
 }
