@@ -78,4 +78,6 @@ catch (Exception e) when (StartupFailure.IsOwnProcess && StartupFailure.Describe
     Environment.ExitCode = StartupFailure.ExitCode;
 }
 
-public partial class Program;
+// Internal, so that a test project referencing MiniAuth (through MiniAuth.Testing) and its own
+// app sees one Program only: its own (CS0433 otherwise). tests/ and the kit see it (InternalsVisibleTo).
+internal partial class Program;

@@ -61,8 +61,14 @@ public interface ISessionStore
     Task<bool> RevokeAsync(string id, string reason, DateTimeOffset now, CancellationToken ct);
     Task<int> RevokeAllForUserAsync(string userId, string reason, DateTimeOffset now, string? exceptSessionId, CancellationToken ct);
     Task<IReadOnlyList<SessionRecord>> ListForUserAsync(string userId, CancellationToken ct);
-    // Frees sessions that ended (expired or were revoked) before endedBefore.
+    // Frees sessions that ended (expired or were revoked) before endedBefore, and the feed's
+    // entries of revocations before it (the newest entry stays, so cursors keep their meaning).
     Task<int> DeleteEndedAsync(DateTimeOffset endedBefore, CancellationToken ct);
+    // The revoked-sessions feed: sessions revoked after the cursor `after` (all when null) and not
+    // before revokedSince, at most limit, in the order they were revoked. Every revocation is in it,
+    // written in the same step as the revocation. Null when `after` is not a cursor of this store;
+    // a cursor ahead of the feed's end (another store's, a restored backup) reads from the start.
+    Task<RevokedSessionsPage?> ListRevokedAsync(string? after, DateTimeOffset revokedSince, int limit, CancellationToken ct);
 }
 
 public interface ISigningKeyStore

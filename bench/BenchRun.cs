@@ -143,7 +143,7 @@ public static class BenchRun
         public List<VirtualUser> Users { get; set; } = [];
     }
 
-    static Task<ServerProcess> StartMiniAuthAsync(string name, string dll, string storeFolder, string root, Argon2Settings argon2,
+    internal static Task<ServerProcess> StartMiniAuthAsync(string name, string dll, string storeFolder, string root, Argon2Settings argon2,
         IEnumerable<string>? extra = null)
     {
         var environment = new Dictionary<string, string>
@@ -172,7 +172,7 @@ public static class BenchRun
         return users;
     }
 
-    static async Task<bool> GetAsync(HttpClient client, string path, string? bearer)
+    internal static async Task<bool> GetAsync(HttpClient client, string path, string? bearer)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         if (bearer is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
@@ -190,14 +190,14 @@ public static class BenchRun
         return await ReadTokensAsync(response, user);
     }
 
-    static async Task<bool> LoginAsync(HttpClient client, VirtualUser user)
+    internal static async Task<bool> LoginAsync(HttpClient client, VirtualUser user)
     {
         using var response = await client.PostAsJsonAsync("/auth/login",
             new { email = user.Email, password = Password, refreshTokenDelivery = "body" });
         return await ReadTokensAsync(response, user);
     }
 
-    static async Task<bool> SignUpAsync(HttpClient client, string email)
+    internal static async Task<bool> SignUpAsync(HttpClient client, string email)
     {
         using var response = await client.PostAsJsonAsync("/auth/signup", new { email, password = Password });
         await response.Content.ReadAsByteArrayAsync();

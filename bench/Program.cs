@@ -7,5 +7,6 @@ return args switch
     ["serve", var mode, ..] => Ceilings.Serve(mode, args[2..]),
     ["hash-probe", ..] => HashProbe.Run(args[1..]),
     ["paging", ..] => await UserPaging.RunAsync(args[1..]),
+    _ when BenchOptions.Parse(args) is { Scenarios: ["revocation"] } revocation => await RevocationRun.RunAsync(revocation),
     _ => await BenchRun.RunAsync(BenchOptions.Parse(args)),
 };

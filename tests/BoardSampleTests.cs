@@ -11,8 +11,10 @@ namespace MiniAuth.Tests;
 // through its discovery document, as it would over the network.
 public class BoardSampleTests
 {
-    sealed class BoardApp(MiniAuthApp miniAuth, bool checksType = true) : WebApplicationFactory<Board.Program>
+    sealed class BoardApp(MiniAuthApp miniAuth, bool checksType = true, IDictionary<string, string?>? settings = null) : WebApplicationFactory<Board.Program>
     {
+        public MiniAuth.AspNetCore.RevokedSessionList Revoked => Services.GetRequiredService<MiniAuth.AspNetCore.RevokedSessionList>();
+
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             builder.UseEnvironment("Testing");
@@ -21,10 +23,12 @@ public class BoardSampleTests
                 ["Board:Authority"] = "https://localhost",
                 ["Board:Issuer"] = miniAuth.TokenOptions.Issuer,
                 ["Board:Audience"] = miniAuth.TokenOptions.Audience,
-            }));
-            // Discovery and JWKS are fetched from the in-memory MiniAuth instead of a socket.
+            }.Concat(settings ?? new Dictionary<string, string?>())));
+            // Discovery, JWKS and the revoked-sessions feed are fetched from the in-memory MiniAuth
+            // instead of a socket; Board's poller runs on MiniAuth's fake clock.
             builder.ConfigureServices(services => services.Configure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme,
                 bearer => bearer.BackchannelHttpHandler = miniAuth.Server.CreateHandler()));
+            builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(miniAuth.Time));
             // A resource service set up the obvious way, without a typ check.
             if (!checksType)
                 builder.ConfigureServices(services => services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme,
@@ -140,5 +144,88 @@ public class BoardSampleTests
         var after = await client.SignUpAndLoginAsync(delivery: "body");
         Assert.Equal(rotated.KeyId, HttpHelpers.Header(after.AccessToken).GetProperty("kid").GetString());
         Assert.Equal(HttpStatusCode.OK, (await CallBoardAsync(board, after.AccessToken)).StatusCode);
+    }
+
+    [Fact]
+    public async Task BoardRefusesALoggedOutSessionsAccessTokenWithinThePollInterval()
+    {
+        await using var miniAuth = new MiniAuthApp();
+        var client = miniAuth.NewClient();
+        var login = await client.SignUpAndLoginAsync(delivery: "body");
+        var other = await client.SignUpAndLoginAsync(delivery: "body");
+        await using var boardApp = new BoardApp(miniAuth);
+        var board = boardApp.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await CallBoardAsync(board, login.AccessToken)).StatusCode);
+        var firstPoll = boardApp.Revoked.LastSuccessAt is null ? boardApp.Revoked.NextPollAsync() : Task.CompletedTask;
+        await firstPoll;
+
+        Assert.Equal(HttpStatusCode.NoContent, (await client.SendWithBearerAsync(HttpMethod.Post, "/auth/logout", login.AccessToken)).StatusCode);
+        // Until the next poll Board has not heard of the logout: the token's exp is still ahead.
+        Assert.Equal(HttpStatusCode.OK, (await CallBoardAsync(board, login.AccessToken)).StatusCode);
+
+        var poll = boardApp.Revoked.NextPollAsync();
+        miniAuth.Time.Advance(TimeSpan.FromSeconds(5));
+        await poll.WaitAsync(TimeSpan.FromSeconds(30));
+        var refused = await CallBoardAsync(board, login.AccessToken);
+        Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+        Assert.Contains("invalid_token", refused.Headers.WwwAuthenticate.ToString());
+        Assert.Equal(HttpStatusCode.OK, (await CallBoardAsync(board, other.AccessToken)).StatusCode);
+        Assert.Equal("Healthy", await board.GetStringAsync("/health"));
+    }
+
+    [Fact]
+    public async Task WhenTheFeedStopsAnsweringBoardKeepsItsListAndSaysDegraded()
+    {
+        await using var miniAuth = new MiniAuthApp();
+        var client = miniAuth.NewClient();
+        var login = await client.SignUpAndLoginAsync(delivery: "body");
+        await client.SendWithBearerAsync(HttpMethod.Post, "/auth/logout", login.AccessToken);
+        var live = await client.SignUpAndLoginAsync(delivery: "body");
+        await using var boardApp = new BoardApp(miniAuth);
+        var board = boardApp.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await CallBoardAsync(board, live.AccessToken)).StatusCode);
+        if (boardApp.Revoked.LastSuccessAt is null) await boardApp.Revoked.NextPollAsync();
+        Assert.Equal(HttpStatusCode.Unauthorized, (await CallBoardAsync(board, login.AccessToken)).StatusCode);
+
+        // MiniAuth goes away: the next poll fails, the list it had stays in force (fail-open).
+        var time = miniAuth.Time;
+        await miniAuth.DisposeAsync();
+        var poll = boardApp.Revoked.NextPollAsync();
+        time.Advance(TimeSpan.FromSeconds(5));
+        await poll.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await CallBoardAsync(board, login.AccessToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await CallBoardAsync(board, live.AccessToken)).StatusCode);
+        var health = await board.GetAsync("/health");
+        Assert.Equal("Degraded", await health.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task AFailClosedBoardRefusesEveryTokenOnceTheFeedIsSilentLongerThanAllowed()
+    {
+        await using var miniAuth = new MiniAuthApp();
+        var live = await miniAuth.NewClient().SignUpAndLoginAsync(delivery: "body");
+        await using var boardApp = new BoardApp(miniAuth, settings: new Dictionary<string, string?> { ["Board:FailClosedAfter"] = "00:00:12" });
+        var board = boardApp.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await CallBoardAsync(board, live.AccessToken)).StatusCode);
+        if (boardApp.Revoked.LastSuccessAt is null) await boardApp.Revoked.NextPollAsync();
+        Assert.Equal(HttpStatusCode.OK, (await CallBoardAsync(board, live.AccessToken)).StatusCode);
+
+        var time = miniAuth.Time;
+        await miniAuth.DisposeAsync();
+        // Two failed polls: 10 s without an answer, still within FailClosedAfter.
+        for (var i = 0; i < 2; i++)
+        {
+            var poll = boardApp.Revoked.NextPollAsync();
+            time.Advance(TimeSpan.FromSeconds(5));
+            await poll.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        Assert.Equal(HttpStatusCode.OK, (await CallBoardAsync(board, live.AccessToken)).StatusCode);
+        var third = boardApp.Revoked.NextPollAsync();
+        time.Advance(TimeSpan.FromSeconds(5));
+        await third.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await CallBoardAsync(board, live.AccessToken)).StatusCode);
+        var health = await board.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
+        Assert.Equal("Unhealthy", await health.Content.ReadAsStringAsync());
     }
 }

@@ -176,6 +176,8 @@ public class LoginPasswordChangeRaceTests
             inner.RevokeAllForUserAsync(userId, reason, now, exceptSessionId, ct);
         public Task<IReadOnlyList<SessionRecord>> ListForUserAsync(string userId, CancellationToken ct) => inner.ListForUserAsync(userId, ct);
         public Task<int> DeleteEndedAsync(DateTimeOffset endedBefore, CancellationToken ct) => inner.DeleteEndedAsync(endedBefore, ct);
+        public Task<RevokedSessionsPage?> ListRevokedAsync(string? after, DateTimeOffset revokedSince, int limit, CancellationToken ct) =>
+            inner.ListRevokedAsync(after, revokedSince, limit, ct);
     }
 
     // Holds a login just before its rehash writes.

@@ -91,6 +91,10 @@ public static class Problems
     public static ProblemHttpResult CannotChangeSelf() => Problem(StatusCodes.Status409Conflict, "cannot_change_self",
         "Cannot change own account", "An admin cannot disable or delete their own account here; another admin can.");
 
+    // Also for another store's cursor (the backend changed): the poller starts again without one.
+    public static ProblemHttpResult InvalidCursor() => Problem(StatusCodes.Status400BadRequest, "invalid_cursor",
+        "Invalid cursor", "since must be a cursor this feed returned; poll without since to start again.");
+
     public static ProblemHttpResult UserNotFound() =>
         Problem(StatusCodes.Status404NotFound, "user_not_found", "User not found", "There is no user with this id.");
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using MiniAuth.Auth.Tokens;
+using MiniAuth.Storage;
 
 namespace MiniAuth.Auth.Api;
 
@@ -12,8 +13,25 @@ public static class WellKnownApi
         var wellKnown = app.MapGroup("/.well-known").WithTags("Discovery");
         wellKnown.MapGet("/jwks.json", Jwks).WithName("jwks");
         wellKnown.MapGet("/openid-configuration", Discovery).WithName("discovery");
+        wellKnown.MapGet("/revoked-sessions", RevokedSessions).WithName("revokedSessions");
         return wellKnown;
     }
+
+    // Public like the JWKS: it names only random session ids, already inside the tokens they end.
+    // A poll with a cursor reads only what is new (an index seek, nothing when nothing changed).
+    static async Task<Results<Ok<RevokedSessionsResponse>, ProblemHttpResult>> RevokedSessions(string? since,
+        ISessionStore sessions, IOptions<TokenOptions> options, TimeProvider time, HttpResponse response, CancellationToken ct)
+    {
+        if (since is { Length: 0 or > 64 }) return Problems.InvalidCursor();
+        var keep = options.Value.EndedSessionKeep;
+        if (await sessions.ListRevokedAsync(since, time.GetUtcNow() - keep, RevokedSessionsPageSize, ct) is not { } page)
+            return Problems.InvalidCursor();
+        // A cache on the way would hold back revocations.
+        response.Headers.CacheControl = "no-store";
+        return TypedResults.Ok(new RevokedSessionsResponse(page.SessionIds, page.Cursor, (int)Math.Ceiling(keep.TotalSeconds), page.More));
+    }
+
+    const int RevokedSessionsPageSize = 1000;
 
     // Cached no longer than a key reload: a new key is published two reloads before it signs,
     // so a resource service that honours max-age knows it before its first token arrives.

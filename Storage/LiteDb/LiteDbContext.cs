@@ -36,6 +36,8 @@ public sealed partial class LiteDbContext : IDisposable
         Sessions = Database.GetCollection<SessionRecord>("sessions");
         Sessions.EnsureIndex(s => s.UserId);
         Sessions.EnsureIndex(s => s.ExpiresAt);
+        RevokedSessions = Database.GetCollection<RevokedSessionRecord>("revokedSessions", BsonAutoId.Int64);
+        RevokedSessions.EnsureIndex(r => r.RevokedAt);
         SigningKeys = Database.GetCollection<SigningKeyRecord>("signingKeys");
         LoginFailures = Database.GetCollection<LoginFailureRecord>("loginFailures");
         LoginFailures.EnsureIndex(f => f.WindowEndsAt);
@@ -52,6 +54,7 @@ public sealed partial class LiteDbContext : IDisposable
     public LiteDatabase Database { get; }
     public ILiteCollection<UserRecord> Users { get; }
     public ILiteCollection<SessionRecord> Sessions { get; }
+    public ILiteCollection<RevokedSessionRecord> RevokedSessions { get; }
     public ILiteCollection<SigningKeyRecord> SigningKeys { get; }
     public ILiteCollection<LoginFailureRecord> LoginFailures { get; }
     public ILiteCollection<AccountTokenRecord> AccountTokens { get; }

@@ -34,26 +34,32 @@ internal static class RedisSessionScripts
         """;
 
     // SessionRecord.TryRevoke: a session ends once, its first reason kept. Shared by both
-    // revocations; also shortens the session's TTL to the keep time.
+    // revocations; also shortens the session's TTL to the keep time, and appends the session to
+    // the revoked-sessions feed (a stream: ids are given by the server in commit order, so a
+    // cursor never skips an entry). The stream trims itself past the keep time by Redis's clock;
+    // readers filter by the service's clock (field `at`).
     const string RevokeFunction = """
-        local function revoke(key, id, now, reason, keepMs, nowMs, revocations)
+        local function revoke(key, id, now, reason, keepMs, nowMs, revocations, feed)
             local s = redis.call('HMGET', key, 'UserId', 'RevokedAt')
             if not s[1] or s[2] then return 0 end
             redis.call('HSET', key, 'RevokedAt', now, 'RevocationReason', reason)
             local ttl = redis.call('PTTL', key)
             if ttl < 0 or ttl > tonumber(keepMs) then redis.call('PEXPIRE', key, keepMs) end
             redis.call('ZADD', revocations, nowMs, id)
+            local t = redis.call('TIME')
+            local oldest = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) - tonumber(keepMs)
+            redis.call('XADD', feed, 'MINID', '~', string.format('%d', oldest), '*', 'sid', id, 'at', nowMs)
             return 1
         end
 
         """;
 
-    // KEYS: session, revocations. ARGV: id, now, reason, keep ms, now unix ms.
+    // KEYS: session, revocations, feed. ARGV: id, now, reason, keep ms, now unix ms.
     public const string Revoke = RevokeFunction + """
-        return revoke(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], KEYS[2])
+        return revoke(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], KEYS[2], KEYS[3])
         """;
 
-    // KEYS: user index, revocations. ARGV: session key prefix, now, reason, keep ms, now unix ms, except id.
+    // KEYS: user index, revocations, feed. ARGV: session key prefix, now, reason, keep ms, now unix ms, except id.
     public const string RevokeAll = RevokeFunction + """
         local n = 0
         for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
@@ -61,10 +67,38 @@ internal static class RedisSessionScripts
             if redis.call('EXISTS', key) == 0 then
                 redis.call('SREM', KEYS[1], id)
             elseif id ~= ARGV[6] then
-                n = n + revoke(key, id, ARGV[2], ARGV[3], ARGV[4], ARGV[5], KEYS[2])
+                n = n + revoke(key, id, ARGV[2], ARGV[3], ARGV[4], ARGV[5], KEYS[2], KEYS[3])
             end
         end
         return n
+        """;
+
+    // KEYS: feed. ARGV: cursor ('' for none), limit. Returns the feed's last id, then up to
+    // limit + 1 entries after the cursor; a cursor ahead of the last id reads from the start.
+    public const string ListRevoked = """
+        local last = redis.call('XREVRANGE', KEYS[1], '+', '-', 'COUNT', 1)
+        local lastId = '0-0'
+        if last[1] then lastId = last[1][1] end
+        local from = '-'
+        if ARGV[1] ~= '' then
+            local a1, a2 = string.match(ARGV[1], '^(%d+)-(%d+)$')
+            local l1, l2 = string.match(lastId, '^(%d+)-(%d+)$')
+            local ahead = tonumber(a1) > tonumber(l1) or (tonumber(a1) == tonumber(l1) and tonumber(a2) > tonumber(l2))
+            if not ahead then from = '(' .. ARGV[1] end
+        end
+        local entries = redis.call('XRANGE', KEYS[1], from, '+', 'COUNT', tonumber(ARGV[2]) + 1)
+        local out = { lastId }
+        for _, e in ipairs(entries) do
+            local f = e[2]
+            local sid, at = nil, nil
+            for i = 1, #f, 2 do
+                if f[i] == 'sid' then sid = f[i + 1] elseif f[i] == 'at' then at = f[i + 1] end
+            end
+            out[#out + 1] = e[1]
+            out[#out + 1] = sid
+            out[#out + 1] = at
+        end
+        return out
         """;
 
     // KEYS: user index. ARGV: session key prefix. Drops ids whose session Redis already freed.

@@ -7,6 +7,7 @@ namespace MiniAuth.Storage.Redis;
 //   {prefix}user-sessions:{userId}   a set of the user's session ids (listing, ending them all)
 //   {prefix}session-expiries         a sorted set of ids by ExpiresAt (unix ms)
 //   {prefix}session-revocations      a sorted set of ids by RevokedAt (unix ms)
+//   {prefix}revoked-sessions         a stream, the revoked-sessions feed (sid, at), trimmed past the keep time
 // The sorted sets let DeleteEndedAsync keep the sweeper's contract with the service's clock (and
 // trim the user sets); the TTL frees the memory even if no sweeper ever runs.
 // Every read-compare-write is one Lua script (RedisSessionScripts), atomic on the server, so two
@@ -23,6 +24,7 @@ public sealed class RedisSessionStore(RedisConnection redis, TimeProvider time, 
     RedisKey UserIndex(string userId) => UserIndexPrefix + userId;
     RedisKey Expiries => redis.KeyPrefix + "session-expiries";
     RedisKey Revocations => redis.KeyPrefix + "session-revocations";
+    RedisKey Feed => redis.KeyPrefix + "revoked-sessions";
 
     public async Task CreateAsync(SessionRecord session, CancellationToken ct)
     {
@@ -52,7 +54,7 @@ public sealed class RedisSessionStore(RedisConnection redis, TimeProvider time, 
     public async Task<bool> RevokeAsync(string id, string reason, DateTimeOffset now, CancellationToken ct)
     {
         var db = await redis.DatabaseAsync(ct);
-        var revoked = await db.ScriptEvaluateAsync(RedisSessionScripts.Revoke, [SessionKey(id), Revocations],
+        var revoked = await db.ScriptEvaluateAsync(RedisSessionScripts.Revoke, [SessionKey(id), Revocations, Feed],
             [id, Ticks(now), reason, KeepMs, now.ToUnixTimeMilliseconds()]);
         return (int)revoked == 1;
     }
@@ -60,7 +62,7 @@ public sealed class RedisSessionStore(RedisConnection redis, TimeProvider time, 
     public async Task<int> RevokeAllForUserAsync(string userId, string reason, DateTimeOffset now, string? exceptSessionId, CancellationToken ct)
     {
         var db = await redis.DatabaseAsync(ct);
-        var revoked = await db.ScriptEvaluateAsync(RedisSessionScripts.RevokeAll, [UserIndex(userId), Revocations],
+        var revoked = await db.ScriptEvaluateAsync(RedisSessionScripts.RevokeAll, [UserIndex(userId), Revocations, Feed],
             [SessionKeyPrefix, Ticks(now), reason, KeepMs, now.ToUnixTimeMilliseconds(), exceptSessionId ?? ""]);
         return (int)revoked;
     }
@@ -82,6 +84,38 @@ public sealed class RedisSessionStore(RedisConnection redis, TimeProvider time, 
         var deleted = await db.ScriptEvaluateAsync(RedisSessionScripts.DeleteEnded, [Expiries, Revocations],
             [cutoff, cutoff, SessionKeyPrefix, UserIndexPrefix]);
         return (int)deleted;
+    }
+
+    public async Task<RevokedSessionsPage?> ListRevokedAsync(string? after, DateTimeOffset revokedSince, int limit, CancellationToken ct)
+    {
+        if (after is not null && !IsStreamId(after)) return null;
+        var db = await redis.DatabaseAsync(ct);
+        var result = (RedisResult[])(await db.ScriptEvaluateAsync(RedisSessionScripts.ListRevoked, [Feed], [after ?? "", limit]))!;
+        var read = (result.Length - 1) / 3;
+        var taken = Math.Min(read, limit);
+        var since = revokedSince.ToUnixTimeMilliseconds();
+        var ids = new List<string>(taken);
+        for (var i = 0; i < taken; i++)
+            if (long.Parse((string)result[3 * i + 3]!, CultureInfo.InvariantCulture) >= since) ids.Add((string)result[3 * i + 2]!);
+        // Nothing new: the cursor stays (or, first poll or from another store, becomes the feed's end).
+        var last = (string)result[0]!;
+        var cursor = taken > 0 ? (string)result[3 * taken - 2]! : after is not null && !IsAhead(after, last) ? after : last;
+        return new RevokedSessionsPage(ids, cursor, read > limit);
+    }
+
+    // A stream id: <ms>-<seq>, each a 64-bit unsigned number.
+    static bool IsStreamId(string value)
+    {
+        var dash = value.IndexOf('-');
+        return dash > 0 && dash < value.Length - 1 && value.Length <= 41
+            && ulong.TryParse(value.AsSpan(0, dash), NumberStyles.None, CultureInfo.InvariantCulture, out _)
+            && ulong.TryParse(value.AsSpan(dash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out _);
+    }
+
+    static bool IsAhead(string id, string last)
+    {
+        static (ulong, ulong) Parts(string v) { var d = v.IndexOf('-'); return (ulong.Parse(v[..d], CultureInfo.InvariantCulture), ulong.Parse(v[(d + 1)..], CultureInfo.InvariantCulture)); }
+        return Parts(id).CompareTo(Parts(last)) > 0;
     }
 
     long KeepMs => (long)_keepRevoked.TotalMilliseconds;

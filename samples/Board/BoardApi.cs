@@ -16,6 +16,8 @@ public sealed class NoteBoard(TimeProvider time)
 
     public IReadOnlyList<NoteResponse> All => [.. _notes];
 
+    public void Clear() => _notes.Clear();
+
     public NoteResponse Pin(string author, string text)
     {
         var note = new NoteResponse(Interlocked.Increment(ref _lastId), author, text, time.GetUtcNow());
@@ -32,10 +34,18 @@ public static class BoardApi
         board.MapGet("/", ListNotes).WithName("listNotes");
         board.MapPost("/", PinNote).WithName("pinNote");
         board.MapGet("/me", WhoAmI).WithName("whoAmI");
+        // Roles come from the token's `roles` claim (RoleClaimType), as MiniAuth's admins set them.
+        board.MapDelete("/", ClearNotes).WithName("clearNotes").RequireAuthorization(policy => policy.RequireRole("moderator"));
         return board;
     }
 
     static Ok<IReadOnlyList<NoteResponse>> ListNotes(NoteBoard notes) => TypedResults.Ok(notes.All);
+
+    static NoContent ClearNotes(NoteBoard notes)
+    {
+        notes.Clear();
+        return TypedResults.NoContent();
+    }
 
     static Results<Created<NoteResponse>, ValidationProblem> PinNote(NoteRequest request, NoteBoard notes, ClaimsPrincipal user)
     {

@@ -10,7 +10,7 @@ namespace MiniAuth.Tests.Browser;
 // One MiniAuthApp on a real socket (http://127.0.0.1:<port>, a secure context for Chromium,
 // so the Secure cookie is kept) and one headless Chromium whose context shares one cookie
 // jar between its tabs. The server's FakeTimeProvider and the browser's clock move together.
-public sealed class BrowserHarness : IAsyncDisposable
+internal sealed class BrowserHarness : IAsyncDisposable
 {
     public static readonly TimeSpan AccessLifetime = TimeSpan.FromMinutes(5);
 

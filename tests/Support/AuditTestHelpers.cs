@@ -4,7 +4,7 @@ namespace MiniAuth.Tests;
 
 // The stored audit trail over HTTP. The writer stores events off the request's path: tests await
 // its flush, never a sleep.
-public static class AuditTestHelpers
+internal static class AuditTestHelpers
 {
     public const string AdminEmail = "root@example.test";
     public const string AdminPassword = "root passphrase for tests";

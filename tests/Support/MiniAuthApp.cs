@@ -14,7 +14,7 @@ namespace MiniAuth.Tests;
 
 // One app per test: its own host, its own LiteDB file, its own fake clock started far from
 // today so that a stray wall-clock read fails loudly.
-public sealed class MiniAuthApp : WebApplicationFactory<Program>
+internal sealed class MiniAuthApp : WebApplicationFactory<Program>
 {
     public static readonly DateTimeOffset Epoch = new(2040, 1, 1, 0, 0, 0, TimeSpan.Zero);
 

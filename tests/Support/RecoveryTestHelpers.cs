@@ -3,7 +3,7 @@ using MiniAuth.Auth.Mail;
 namespace MiniAuth.Tests;
 
 // The recovery routes as a client calls them, and the token out of a captured mail.
-public static class RecoveryTestHelpers
+internal static class RecoveryTestHelpers
 {
     public const string NewPassword = "a brand new long passphrase";
 

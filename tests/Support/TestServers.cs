@@ -77,7 +77,7 @@ public sealed class ServersFactAttribute : FactAttribute
 // The stores of one test: a LiteDB file, or Redis + PostgreSQL under a key prefix and a schema of
 // its own so that tests never see each other's data. Apps made from it share it (instances of
 // one deployment, or a restart).
-public sealed class TestBackend : IAsyncDisposable
+internal sealed class TestBackend : IAsyncDisposable
 {
     readonly string? _directory;
     readonly string? _schema;
