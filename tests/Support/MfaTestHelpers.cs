@@ -6,7 +6,7 @@ namespace MiniAuth.Tests;
 // the app's fake clock.
 public sealed record TotpEnrolment(byte[] Secret, string SecretText, string OtpauthUri, string[] RecoveryCodes);
 
-public static class MfaTestHelpers
+internal static class MfaTestHelpers
 {
     public static string CodeAt(byte[] secret, DateTimeOffset at) => new Totp(secret).ComputeTotp(at.UtcDateTime);
 
