@@ -8,4 +8,8 @@ public static class AccountTokenKinds
     public const string EmailChange = "email_change";
     // A signup invite: UserId is the admin who made it ("" from the command line), Data its terms.
     public const string Invite = "invite";
+    // A WebAuthn challenge, by the SHA-256 of the challenge: Data is the options it was sent in,
+    // UserId the user it was made for ("" for a sign-in, which names nobody yet).
+    public const string PasskeyRegistration = "passkey_registration";
+    public const string PasskeyLogin = "passkey_login";
 }

@@ -31,6 +31,7 @@ public static class StorageServices
         services.AddSingleton<LiteDbLoginFailureStore>();
         services.AddSingleton<LiteDbAccountTokenStore>();
         services.AddSingleton<LiteDbAuditStore>();
+        services.AddSingleton<LiteDbPasskeyStore>();
         services.AddSingleton<RedisConnection>();
         services.AddSingleton<RedisSessionStore>();
         services.AddSingleton<RedisLoginFailureStore>();
@@ -39,6 +40,7 @@ public static class StorageServices
         services.AddSingleton<PostgresSigningKeyStore>();
         services.AddSingleton<PostgresAccountTokenStore>();
         services.AddSingleton<PostgresAuditStore>();
+        services.AddSingleton<PostgresPasskeyStore>();
 
         services.AddSingleton<ISessionStore>(provider => Chosen(provider).Sessions switch
         {
@@ -65,6 +67,11 @@ public static class StorageServices
         {
             UserBackend.Postgres => provider.GetRequiredService<PostgresAuditStore>(),
             _ => provider.GetRequiredService<LiteDbAuditStore>(),
+        });
+        services.AddSingleton<IPasskeyStore>(provider => Chosen(provider).Users switch
+        {
+            UserBackend.Postgres => provider.GetRequiredService<PostgresPasskeyStore>(),
+            _ => provider.GetRequiredService<LiteDbPasskeyStore>(),
         });
         services.AddSingleton<ISigningKeyStore>(provider => Chosen(provider).Users switch
         {

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using MiniAuth.Auth.Accounts;
 using MiniAuth.Auth.Admin;
 using MiniAuth.Auth.Audit;
+using MiniAuth.Auth.Passkeys;
 using MiniAuth.Auth.Recovery;
 using MiniAuth.Auth.Tokens;
 using MiniAuth.Storage;
@@ -83,7 +84,7 @@ public static class AdminUsersApi
     // and its one-time tokens: a login racing this finds the account gone when it re-reads it.
     internal static async Task<Results<NoContent, ProblemHttpResult>> DeleteUser(
         string userId, ClaimsPrincipal principal, IUserStore users, ISessionStore sessions, AccountTokens tokens,
-        AuditTrail audit, HttpContext http, TimeProvider time, CancellationToken ct)
+        PasskeyRemoval passkeys, AuditTrail audit, HttpContext http, TimeProvider time, CancellationToken ct)
     {
         var caller = Caller.From(principal, http);
         if (userId == caller.UserId) return Refused(audit, caller, "deleteUser", userId, Problems.CannotChangeSelf());
@@ -93,6 +94,7 @@ public static class AdminUsersApi
 
         var ended = await sessions.RevokeAllForUserAsync(userId, RevocationReasons.AccountDeleted, time.GetUtcNow(), null, ct);
         await tokens.DeleteAsync(userId, null, ct);
+        await passkeys.RemoveAllAsync(userId, ct);
         audit.AdminDeletedUser(caller.UserId, caller.SessionId, caller.IpAddress, userId, ended);
         return TypedResults.NoContent();
     }

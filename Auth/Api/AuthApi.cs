@@ -86,11 +86,7 @@ public static class AuthApi
         if (result.Verdict == SignInVerdict.EmailNotVerified) return Problems.EmailNotVerified();
         if (result.Verdict == SignInVerdict.AccountDisabled) return Problems.AccountDisabled();
         if (result.Tokens is not { } issued) return Problems.InvalidCredentials();
-        device.Write(http, issued.UserId, now);
-
-        var inBody = request.RefreshTokenDelivery == RefreshTokenDelivery.Body;
-        if (!inBody) cookie.Write(http, issued.RefreshToken, issued.RefreshExpiresAt, now);
-        return TypedResults.Ok(Respond(issued, inBody));
+        return TypedResults.Ok(SignInResponse.Deliver(issued, request.RefreshTokenDelivery, cookie, device, http, now));
     }
 
     // The refresh token comes from the cookie first, else from the Authorization header; it
@@ -117,7 +113,7 @@ public static class AuthApi
         audit.TokenRefreshed(issued.UserId, issued.SessionId, ip);
 
         if (fromCookie is not null) cookie.Write(http, issued.RefreshToken, issued.RefreshExpiresAt, now);
-        return TypedResults.Ok(Respond(issued, refreshInBody: fromCookie is null));
+        return TypedResults.Ok(SignInResponse.Of(issued, refreshInBody: fromCookie is null));
     }
 
     // The cookie is cleared whatever happens next, so a browser is signed out even when the
@@ -156,7 +152,4 @@ public static class AuthApi
         SignupRefusal.EmailDomainNotAllowed => Problems.EmailDomainNotAllowed(),
         _ => Problems.InviteRequired(),
     };
-
-    static TokenResponse Respond(IssuedTokens issued, bool refreshInBody) =>
-        new(issued.AccessToken, "Bearer", issued.AccessExpiresIn, refreshInBody ? issued.RefreshToken : null);
 }

@@ -105,3 +105,14 @@ public sealed record DiscoveryResponse(
 
 // /health
 public sealed record HealthResponse(string Status, IReadOnlyDictionary<string, string> Checks);
+
+// /profile/passkeys and /auth/passkey: credential is the browser's PublicKeyCredential.toJSON(),
+// checked by Fido2NetLib; the options answers are WebAuthn's own JSON.
+public sealed record AddPasskeyRequest(JsonElement? Credential, string? Name);
+
+public sealed record PasskeyLoginRequest(JsonElement? Credential, RefreshTokenDelivery? RefreshTokenDelivery);
+
+public sealed record PasskeyResponse(string Id, string Name, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt)
+{
+    public static PasskeyResponse From(PasskeyRecord passkey) => new(passkey.Id, passkey.Name, passkey.CreatedAt, passkey.LastUsedAt);
+}

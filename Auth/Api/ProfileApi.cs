@@ -5,6 +5,7 @@ using MiniAuth.Auth.Accounts;
 using MiniAuth.Auth.Admin;
 using MiniAuth.Auth.Audit;
 using MiniAuth.Auth.Defences;
+using MiniAuth.Auth.Passkeys;
 using MiniAuth.Auth.Passwords;
 using MiniAuth.Auth.Recovery;
 using MiniAuth.Auth.Sessions;
@@ -99,7 +100,8 @@ public static class ProfileApi
     // end here, or finds the account gone when it re-reads it and ends its own (PasswordSignIn).
     static async Task<Results<NoContent, ValidationProblem, ProblemHttpResult>> DeleteAccount(
         [FromBody] DeleteAccountRequest request, ClaimsPrincipal principal, IUserStore users, ISessionStore sessions,
-        PasswordSignIn signIn, AccountTokens tokens, AuditTrail audit, HttpContext http, TimeProvider time, CancellationToken ct)
+        PasswordSignIn signIn, AccountTokens tokens, PasskeyRemoval passkeys, AuditTrail audit, HttpContext http, TimeProvider time,
+        CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         InputRules.CheckPresent(request.CurrentPassword, "currentPassword", errors);
@@ -120,6 +122,7 @@ public static class ProfileApi
         if (await users.TryDeleteAsync(user.Id, AdminRole.Name, ct) == UserChangeOutcome.LastHolder) return Problems.LastAdmin();
         var ended = await sessions.RevokeAllForUserAsync(user.Id, RevocationReasons.AccountDeleted, now, null, ct);
         await tokens.DeleteAsync(user.Id, null, ct);
+        await passkeys.RemoveAllAsync(user.Id, ct);
         audit.AccountDeleted(caller.UserId, caller.SessionId, caller.IpAddress, ended);
         return TypedResults.NoContent();
     }

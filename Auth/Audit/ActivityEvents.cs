@@ -14,6 +14,7 @@ public static class ActivityEvents
         "RefreshReuseDetected", "ProfileUpdated", "PasswordChanged", "PasswordReset", "EmailVerified",
         "EmailChangeRequested", "EmailChanged", "VerificationMailRequested", "AdminForcedLogout",
         "CommandUserCreated", "CommandSessionsEnded", "CommandResetLinkCreated",
+        "PasskeyAdded", "PasskeyRemoved",
     ];
 
     // An event an admin caused on the user's account carries the admin's id, session and address:

@@ -216,4 +216,31 @@ public sealed partial class AuditTrail(ILoggerFactory loggers)
     [LoggerMessage(EventId = 3090, EventName = "LoginRefusedDisabled", Level = LogLevel.Warning,
         Message = "Login refused, account disabled: user {UserId} from {ClientIp}")]
     public partial void LoginRefusedDisabled(string userId, string? clientIp);
+
+    // Passkeys (3120-3139). PasskeyId is MiniAuth's id of the passkey, never the credential or any of it.
+    [LoggerMessage(EventId = 3120, EventName = "PasskeyAdded", Level = LogLevel.Information,
+        Message = "Passkey added: user {UserId} passkey {PasskeyId} from session {SessionId} at {ClientIp}")]
+    public partial void PasskeyAdded(string userId, string passkeyId, string sessionId, string? clientIp);
+
+    [LoggerMessage(EventId = 3121, EventName = "PasskeyRemoved", Level = LogLevel.Information,
+        Message = "Passkey removed: user {UserId} passkey {PasskeyId} from session {SessionId} at {ClientIp}")]
+    public partial void PasskeyRemoved(string userId, string passkeyId, string sessionId, string? clientIp);
+
+    [LoggerMessage(EventId = 3122, EventName = "PasskeySignedIn", Level = LogLevel.Information,
+        Message = "Passkey sign-in: user {UserId} passkey {PasskeyId} started session {SessionId} from {ClientIp}")]
+    public partial void PasskeySignedIn(string userId, string passkeyId, string sessionId, string? clientIp);
+
+    // UserId and PasskeyId are null when the credential names no passkey (or none of that user's).
+    [LoggerMessage(EventId = 3123, EventName = "PasskeyAssertionRefused", Level = LogLevel.Warning,
+        Message = "Passkey assertion refused: user {UserId} passkey {PasskeyId} from {ClientIp}: {Reason}")]
+    public partial void PasskeyAssertionRefused(string? userId, string? passkeyId, string reason, string? clientIp);
+
+    // A counter-using authenticator's counter did not move forward: the passkey may have been cloned.
+    [LoggerMessage(EventId = 3124, EventName = "PasskeySignCounterWentBack", Level = LogLevel.Warning,
+        Message = "Passkey refused, sign counter not above the stored {StoredCount} (presented {PresentedCount}): user {UserId} passkey {PasskeyId} from {ClientIp}; it may have been cloned")]
+    public partial void PasskeySignCounterWentBack(string userId, string passkeyId, long storedCount, long? presentedCount, string? clientIp);
+
+    [LoggerMessage(EventId = 3125, EventName = "PasskeyRegistrationRefused", Level = LogLevel.Warning,
+        Message = "Passkey registration refused: user {UserId} session {SessionId} from {ClientIp}: {Reason}")]
+    public partial void PasskeyRegistrationRefused(string userId, string sessionId, string? clientIp, string reason);
 }

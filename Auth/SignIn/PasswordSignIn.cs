@@ -40,16 +40,7 @@ public sealed class PasswordSignIn(IUserStore users, PasswordHasher hasher, Logi
         }
         await throttle.SucceededAsync(normalizedEmail, clientKey, ct);
         // Only after the password: the refusals tell nothing to someone who does not hold it.
-        if (user.Disabled)
-        {
-            audit.LoginRefusedDisabled(user.Id, client.IpAddress);
-            return new SignInResult(SignInVerdict.AccountDisabled);
-        }
-        if (signup.Value.RequireVerifiedEmail && !user.EmailVerified)
-        {
-            audit.LoginRefusedUnverified(user.Id, client.IpAddress);
-            return new SignInResult(SignInVerdict.EmailNotVerified);
-        }
+        if (RefusalOf(user, client) is { } refused) return refused;
 
         var verifiedHash = user.PasswordHash;
         if (check == PasswordCheck.SucceededNeedsRehash)
@@ -67,9 +58,43 @@ public sealed class PasswordSignIn(IUserStore users, PasswordHasher hasher, Logi
             audit.LoginOvertakenByPasswordChange(user.Id, issued.SessionId, client.IpAddress);
             return new SignInResult(SignInVerdict.WrongCredentials);
         }
-        // Disabled meanwhile: the disable's revoke-all may have run before this session existed
-        // (the same reasoning as for a password change, below).
-        if (current!.Disabled)
+        return await CountSessionAsync(current!, issued, client, now, ct);
+    }
+
+    // A user another factor proved (a passkey): the same refusals, session start, last login and
+    // session cap as a password login. The access token's amr goes in at sessions.StartAsync.
+    public async Task<SignInResult> StartSessionAsync(UserRecord user, ClientInfo client, DateTimeOffset now, CancellationToken ct)
+    {
+        if (RefusalOf(user, client) is { } refused) return refused;
+        var issued = await sessions.StartAsync(user, client, now, ct);
+        if (await users.FindByIdAsync(user.Id, ct) is not { } current)
+        {
+            await sessions.AbandonAsync(issued, RevocationReasons.AccountDeleted, now, ct);
+            return new SignInResult(SignInVerdict.WrongCredentials);
+        }
+        return await CountSessionAsync(current, issued, client, now, ct);
+    }
+
+    SignInResult? RefusalOf(UserRecord user, ClientInfo client)
+    {
+        if (user.Disabled)
+        {
+            audit.LoginRefusedDisabled(user.Id, client.IpAddress);
+            return new SignInResult(SignInVerdict.AccountDisabled);
+        }
+        if (signup.Value.RequireVerifiedEmail && !user.EmailVerified)
+        {
+            audit.LoginRefusedUnverified(user.Id, client.IpAddress);
+            return new SignInResult(SignInVerdict.EmailNotVerified);
+        }
+        return null;
+    }
+
+    // user: as read after the session was created. Disabled meanwhile: the disable's revoke-all
+    // may have run before this session existed (the same reasoning as for a password change, below).
+    async Task<SignInResult> CountSessionAsync(UserRecord user, IssuedTokens issued, ClientInfo client, DateTimeOffset now, CancellationToken ct)
+    {
+        if (user.Disabled)
         {
             await sessions.AbandonAsync(issued, RevocationReasons.AccountDisabled, now, ct);
             audit.LoginRefusedDisabled(user.Id, client.IpAddress);

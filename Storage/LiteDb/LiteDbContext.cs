@@ -46,6 +46,9 @@ public sealed partial class LiteDbContext : IDisposable
         AuditEvents.EnsureIndex(e => e.UserId);
         AuditEvents.EnsureIndex(e => e.Type);
         AuditEvents.EnsureIndex(e => e.At);
+        Passkeys = Database.GetCollection<PasskeyRecord>("passkeys");
+        Passkeys.EnsureIndex(p => p.CredentialId, unique: true);
+        Passkeys.EnsureIndex(p => p.UserId);
     }
 
     public LiteDatabase Database { get; }
@@ -55,6 +58,7 @@ public sealed partial class LiteDbContext : IDisposable
     public ILiteCollection<LoginFailureRecord> LoginFailures { get; }
     public ILiteCollection<AccountTokenRecord> AccountTokens { get; }
     public ILiteCollection<AuditEventRecord> AuditEvents { get; }
+    public ILiteCollection<PasskeyRecord> Passkeys { get; }
 
     // Serialize the read-compare-write steps of a collection (rotation against revocation,
     // a rename against a password change, two failures counted at once).
@@ -62,6 +66,7 @@ public sealed partial class LiteDbContext : IDisposable
     internal Lock UserWrites { get; } = new();
     internal Lock LoginFailureWrites { get; } = new();
     internal Lock AccountTokenWrites { get; } = new();
+    internal Lock PasskeyWrites { get; } = new();
 
     public static BsonValue Serialize(DateTimeOffset value) => new(value.UtcTicks);
 

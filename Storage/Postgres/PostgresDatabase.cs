@@ -65,6 +65,20 @@ public sealed class PostgresDatabase(IOptions<StorageOptions> options) : IAsyncD
         CREATE INDEX IF NOT EXISTS miniauth_audit_events_type ON miniauth_audit_events (type, id);
         CREATE INDEX IF NOT EXISTS miniauth_audit_events_at ON miniauth_audit_events (at);
         """,
+        // Passkeys (migration 8: TOTP's 7 goes before it at merge). A credential id belongs to one
+        // user; a user's passkeys go with the user.
+        """
+        CREATE TABLE IF NOT EXISTS miniauth_passkeys (
+            id text PRIMARY KEY,
+            user_id text NOT NULL REFERENCES miniauth_users (id) ON DELETE CASCADE,
+            credential_id text NOT NULL UNIQUE,
+            public_key bytea NOT NULL,
+            sign_count bigint NOT NULL,
+            name text NOT NULL,
+            created_at timestamptz NOT NULL,
+            last_used_at timestamptz);
+        CREATE INDEX IF NOT EXISTS miniauth_passkeys_user ON miniauth_passkeys (user_id);
+        """,
     ];
 
     readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(options.Value.PostgresConnection!);
