@@ -14,11 +14,13 @@ public class PasskeyConfigurationTests
     [InlineData("MiniAuth:Passkeys:Origins:0", "https://auth.example.test/login", "MiniAuth:Passkeys:Origins")]
     [InlineData("MiniAuth:Passkeys:Origins:0", "https://elsewhere.test", "MiniAuth:Passkeys")]
     [InlineData("MiniAuth:Passkeys:ChallengeLifetime", "01:00:00", "MiniAuth:Passkeys:ChallengeLifetime")]
-    public async Task ABadPasskeySettingStopsTheStartNamingTheKey(string key, string value, string named)
+    [InlineData("MiniAuth:PublicUrl", null, "MiniAuth:Passkeys:Origins")]
+    public async Task ABadPasskeySettingStopsTheStartNamingTheKey(string key, string? value, string named)
     {
         await using var app = new MiniAuthApp(settings: new Dictionary<string, string?>
         {
             ["MiniAuth:PublicUrl"] = "https://auth.example.test",
+            ["MiniAuth:Passkeys:RelyingPartyId"] = "example.test",
             [key] = value,
         });
 
@@ -119,6 +121,14 @@ public class PasskeyConfigurationTests
         Assert.Equal("passkey_limit_reached", (await options.AssertProblemAsync(HttpStatusCode.Conflict)).GetProperty("code").GetString());
         var late = await client.AddPasskeyAsync(login.AccessToken, second.Create(pending));
         Assert.Equal("passkey_limit_reached", (await late.AssertProblemAsync(HttpStatusCode.Conflict)).GetProperty("code").GetString());
+    }
+
+    [Fact]
+    public async Task APublicUrlOnAnIpAddressLeavesPasskeysOff()
+    {
+        await using var app = new MiniAuthApp(settings: new Dictionary<string, string?> { ["MiniAuth:PublicUrl"] = "http://127.0.0.1:8080" });
+        var response = await app.NewClient().PostAsync("/auth/passkey/options", null);
+        Assert.Equal("passkeys_not_configured", (await response.AssertProblemAsync(HttpStatusCode.NotFound)).GetProperty("code").GetString());
     }
 
     static JsonElement Element(JsonNode node) => JsonDocument.Parse(node.ToJsonString()).RootElement;

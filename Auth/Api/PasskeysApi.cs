@@ -47,8 +47,8 @@ public static class PasskeysApi
         AddPasskeyRequest request, ClaimsPrincipal principal, PasskeyRegistration registration, AuditTrail audit,
         HttpContext http, TimeProvider time, CancellationToken ct)
     {
+        if (request.Credential?.ValueKind != JsonValueKind.Object) return Problems.MalformedPasskeyCredential();
         var errors = new Dictionary<string, string[]>();
-        InputRules.CheckPresent(request.Credential?.ValueKind == JsonValueKind.Object ? "present" : null, "credential", errors);
         InputRules.CheckName(request.Name, errors);
         if (errors.Count > 0) return Problems.Invalid(errors);
 

@@ -1,15 +1,14 @@
-using MiniAuth.Auth.Tokens;
-
 namespace MiniAuth.Auth.Passkeys;
 
 // WebAuthn's rule: every origin's host is the RP id or one of its subdomains, else no browser
 // runs the ceremony. Checked at start, so a typo is a one-line message instead of failing sign-ins.
-public sealed class PasskeyOptionsValidator(IOptions<TokenOptions> tokens) : IValidateOptions<PasskeyOptions>
+// PublicUrl is read raw: a bad one is TokenOptions' to report, alone (one line, not two).
+public sealed class PasskeyOptionsValidator(IConfiguration configuration) : IValidateOptions<PasskeyOptions>
 {
     public ValidateOptionsResult Validate(string? name, PasskeyOptions options)
     {
         var rpId = options.RelyingPartyId;
-        if (rpId is not null && (Uri.CheckHostName(rpId) is not (UriHostNameType.Dns) || rpId != rpId.Trim().ToLowerInvariant()))
+        if (rpId is not null && (Uri.CheckHostName(rpId) is not UriHostNameType.Dns || rpId != rpId.Trim().ToLowerInvariant()))
             return ValidateOptionsResult.Fail(
                 $"MiniAuth:Passkeys:RelyingPartyId is '{rpId}': it must be a lower-case domain such as auth.example.com, without scheme or port.");
         foreach (var origin in options.Origins)
@@ -18,11 +17,16 @@ public sealed class PasskeyOptionsValidator(IOptions<TokenOptions> tokens) : IVa
                 return ValidateOptionsResult.Fail(
                     $"MiniAuth:Passkeys:Origins has '{origin}': each must be an exact origin such as https://auth.example.com, without path.");
 
-        rpId ??= tokens.Value.PublicBaseUrl is { } publicUrl ? new Uri(publicUrl).IdnHost : null;
+        var configured = configuration["MiniAuth:PublicUrl"];
+        var publicUrl = Uri.TryCreate(configured, UriKind.Absolute, out var parsed) && parsed.Scheme is "https" or "http" ? parsed : null;
+        if (publicUrl is null && !string.IsNullOrEmpty(configured)) return ValidateOptionsResult.Success;
+        rpId ??= publicUrl is { HostNameType: UriHostNameType.Dns } ? publicUrl.IdnHost : null;
         if (rpId is null && options.Origins.Count > 0)
             return ValidateOptionsResult.Fail("MiniAuth:Passkeys:Origins is set, so set MiniAuth:Passkeys:RelyingPartyId (or MiniAuth:PublicUrl) too.");
         if (rpId is null) return ValidateOptionsResult.Success;
-        var origins = options.Origins.Count > 0 ? options.Origins : [tokens.Value.PublicBaseUrl!];
+        if (options.Origins.Count == 0 && publicUrl is null)
+            return ValidateOptionsResult.Fail("MiniAuth:Passkeys:RelyingPartyId is set, so set MiniAuth:Passkeys:Origins (or MiniAuth:PublicUrl) too.");
+        var origins = options.Origins.Count > 0 ? options.Origins : [publicUrl!.ToString()];
         foreach (var origin in origins)
         {
             var host = new Uri(origin).IdnHost;

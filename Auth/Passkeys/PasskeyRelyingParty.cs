@@ -11,7 +11,8 @@ public sealed class PasskeyRelyingParty
     {
         var options = passkeys.Value;
         var publicUrl = tokens.Value.PublicBaseUrl is { } url ? new Uri(url) : null;
-        Id = options.RelyingPartyId ?? publicUrl?.IdnHost;
+        // A PublicUrl on an IP address can be no relying party: passkeys stay off unless configured.
+        Id = options.RelyingPartyId ?? (publicUrl?.HostNameType == UriHostNameType.Dns ? publicUrl.IdnHost : null);
         Origins = options.Origins.Count > 0 ? [.. options.Origins.Select(OriginOf)]
             : publicUrl is null ? [] : [OriginOf(publicUrl.ToString())];
         if (Id is null || Origins.Count == 0) return;
