@@ -67,6 +67,25 @@ public class PasskeyTests
         app.Logs.AssertAudit("PasskeyAssertionRefused", ("UserId", null), ("Reason", "unknown_credential"));
     }
 
+    // Options from one instance are answered on another: the challenge lives in PostgreSQL.
+    [ServersFact]
+    public async Task OptionsFromOneInstanceVerifyOnAnother()
+    {
+        await using var store = await TestBackend.CreateAsync(Backend.Servers);
+        await using var first = store.NewApp(settings: PasskeyTestHelpers.Settings());
+        await using var second = store.NewApp(first.Time, PasskeyTestHelpers.Settings());
+        var one = first.NewClient();
+        var other = second.NewClient();
+        var login = await one.SignUpAndLoginAsync();
+        using var authenticator = new SoftAuthenticator();
+
+        var added = await other.AddPasskeyAsync(login.AccessToken, authenticator.Create(await one.RegistrationOptionsAsync(login.AccessToken)));
+        Assert.Equal(HttpStatusCode.Created, added.StatusCode);
+        var assertion = authenticator.Get(await other.LoginOptionsAsync());
+        Assert.Equal(HttpStatusCode.OK, (await one.PasskeyLoginAsync(assertion)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await other.PasskeyLoginAsync(assertion)).StatusCode);
+    }
+
     [Fact]
     public async Task APasskeySignInCanDeliverTheRefreshTokenInTheBody()
     {
