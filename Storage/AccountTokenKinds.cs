@@ -10,4 +10,8 @@ public static class AccountTokenKinds
     public const string Invite = "invite";
     // The second step of a login (POST /auth/mfa): Data holds the login's terms and wrong attempts.
     public const string MfaLogin = "mfa_login";
+    // A WebAuthn challenge, by the SHA-256 of the challenge: Data is the options it was sent in,
+    // UserId the user it was made for ("" for a sign-in, which names nobody yet).
+    public const string PasskeyRegistration = "passkey_registration";
+    public const string PasskeyLogin = "passkey_login";
 }

@@ -32,6 +32,7 @@ public static class StorageServices
         services.AddSingleton<LiteDbAccountTokenStore>();
         services.AddSingleton<LiteDbAuditStore>();
         services.AddSingleton<LiteDbMfaStore>();
+        services.AddSingleton<LiteDbPasskeyStore>();
         services.AddSingleton<RedisConnection>();
         services.AddSingleton<RedisSessionStore>();
         services.AddSingleton<RedisLoginFailureStore>();
@@ -41,6 +42,7 @@ public static class StorageServices
         services.AddSingleton<PostgresAccountTokenStore>();
         services.AddSingleton<PostgresAuditStore>();
         services.AddSingleton<PostgresMfaStore>();
+        services.AddSingleton<PostgresPasskeyStore>();
 
         services.AddSingleton<ISessionStore>(provider => Chosen(provider).Sessions switch
         {
@@ -72,6 +74,11 @@ public static class StorageServices
         {
             UserBackend.Postgres => provider.GetRequiredService<PostgresMfaStore>(),
             _ => provider.GetRequiredService<LiteDbMfaStore>(),
+        });
+        services.AddSingleton<IPasskeyStore>(provider => Chosen(provider).Users switch
+        {
+            UserBackend.Postgres => provider.GetRequiredService<PostgresPasskeyStore>(),
+            _ => provider.GetRequiredService<LiteDbPasskeyStore>(),
         });
         services.AddSingleton<ISigningKeyStore>(provider => Chosen(provider).Users switch
         {

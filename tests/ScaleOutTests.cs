@@ -192,7 +192,7 @@ public class ScaleOutTests
         await using var _ = a; await using var __ = b;
         await Task.WhenAll(Task.Run(() => a.Server), Task.Run(() => b.Server));
         // Each migration step ran once, though both instances raced to apply them.
-        Assert.Equal("1,2,3,4,5,6,7", await TestServers.ScalarAsync($"SELECT string_agg(version::text, ',' ORDER BY version) FROM {store.Schema}.miniauth_schema"));
+        Assert.Equal("1,2,3,4,5,6,7,8", await TestServers.ScalarAsync($"SELECT string_agg(version::text, ',' ORDER BY version) FROM {store.Schema}.miniauth_schema"));
 
         // Whatever each one signs with, the other verifies it.
         var onA = await a.NewClient().SignUpAndLoginAsync(delivery: "body");

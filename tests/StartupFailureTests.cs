@@ -9,6 +9,7 @@ public class StartupFailureTests
     [InlineData("--MiniAuth:AccessTokenLifetime=00:00:00", "MiniAuth:AccessTokenLifetime")]
     [InlineData("--MiniAuth:PublicUrl=auth.example.test", "MiniAuth:PublicUrl")]
     [InlineData("--MiniAuth:Cookie:Path=/auth", "MiniAuth:Cookie:Path")]
+    [InlineData("--MiniAuth:Passkeys:RelyingPartyId=https://auth.example.test", "MiniAuth:Passkeys:RelyingPartyId")]
     public async Task ABadSettingIsOneLineOnStandardErrorAndExitCodeOne(string setting, string key)
     {
         var folder = Path.Combine(Path.GetTempPath(), "miniauth-tests", Guid.NewGuid().ToString("N"));

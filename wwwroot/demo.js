@@ -1,5 +1,6 @@
 // The demo page at "/": everything goes through miniauth.js, the way your own page would.
 import { createMiniAuth, MiniAuthError, takeMailLink } from "./miniauth.js";
+import { setUpPasskeys } from "./demo-passkeys.js";
 
 // A login of an account with two-factor authentication asks askForCode (below) for a code.
 export const auth = createMiniAuth({ onMfaRequired: (request) => askForCode(request) });
@@ -487,5 +488,7 @@ $("logout").addEventListener("click", (event) => busy(event.currentTarget, async
 }));
 
 // ---- start --------------------------------------------------------------------------
+
+setUpPasskeys(auth, { say, fail, busy, problemText });
 
 await openPage(takeMailLink());

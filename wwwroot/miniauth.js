@@ -302,6 +302,43 @@ export class MiniAuth extends EventTarget {
   async removeTotp(currentPassword) {
     const res = await this.authFetch(this.#url("/profile/mfa/totp"), MiniAuth.#jsonInit("DELETE", { currentPassword }));
     if (res.status !== 204) throw await MiniAuth.#error(res);
+  // ---- passkeys -----------------------------------------------------------------------
+  // WebAuthn through navigator.credentials with the service's JSON options (a browser with
+  // PublicKeyCredential.parseCreationOptionsFromJSON, e.g. Chromium 129+). The browser's own
+  // refusals (the user cancelled, no authenticator: a DOMException such as "NotAllowedError")
+  // reject as they are; the service's as a MiniAuthError with problem.code.
+
+  // Signed in: makes a passkey for this account on this device and registers it. Resolves to
+  // the passkey { id, name, createdAt, lastUsedAt }.
+  async registerPasskey({ name, signal } = {}) {
+    const options = await this.#json(await this.authFetch(this.#url("/profile/passkeys/options"), { method: "POST" }));
+    const credential = await navigator.credentials.create({
+      publicKey: PublicKeyCredential.parseCreationOptionsFromJSON(options), signal,
+    });
+    return this.#json(await this.authFetch(this.#url("/profile/passkeys"),
+      MiniAuth.#jsonInit("POST", { credential: credential.toJSON(), name })));
+  }
+
+  async listPasskeys() { return this.#json(await this.authFetch(this.#url("/profile/passkeys"))); }
+
+  async removePasskey(id) {
+    const res = await this.authFetch(this.#url(`/profile/passkeys/${encodeURIComponent(id)}`), { method: "DELETE" });
+    if (!res.ok) throw await MiniAuth.#error(res);
+  }
+
+  // Signs in with a passkey alone: the browser offers this service's passkeys, no email typed.
+  // Like login(): a pending logout is tried first, then the session replaces it.
+  async loginWithPasskey({ signal } = {}) {
+    if (this.#isLogoutPending()) await this.#underLock(() => this.#endSession()).catch(() => {});
+    const options = await this.#json(await this.#post("/auth/passkey/options", {}));
+    const credential = await navigator.credentials.get({
+      publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(options), signal,
+    });
+    const res = await this.#post("/auth/passkey", { credential: credential.toJSON() });
+    if (!res.ok) throw await MiniAuth.#error(res);
+    const tokens = await res.json();
+    this.#setLogoutPending(false);
+    this.#accept(tokens, "login", true);
   }
 
   // ---- refresh ------------------------------------------------------------------------

@@ -92,19 +92,7 @@ public static class AuthApi
             return Problems.MfaRequired(await mfaTokens.IssueAsync(pending.User.Id, pending.VerifiedHash, ClientAddress.KeyOf(http),
                 inBody, now, ct), pending.Methods);
         if (result.Tokens is not { } issued) return Problems.InvalidCredentials();
-        return TypedResults.Ok(SignedIn(issued, inBody, knownDeviceOf, cookie, device, audit, http, now));
-    }
-
-    // What every completed sign-in answers (a login, its MFA step): the device cookie, and the
-    // refresh token in the cookie or, when the login asked for it, in the body.
-    internal static TokenResponse SignedIn(IssuedTokens issued, bool refreshInBody, string? knownDeviceOf, RefreshCookie cookie,
-        DeviceCookie device, AuditTrail audit, HttpContext http, DateTimeOffset now)
-    {
-        // No device cookie of this account: a browser or client it has not signed in from before (or one that cleared it).
-        if (knownDeviceOf != issued.UserId) audit.NewDeviceSignIn(issued.UserId, issued.SessionId, ClientInfo.From(http).IpAddress);
-        device.Write(http, issued.UserId, now);
-        if (!refreshInBody) cookie.Write(http, issued.RefreshToken, issued.RefreshExpiresAt, now);
-        return Respond(issued, refreshInBody);
+        return TypedResults.Ok(SignInResponse.Deliver(issued, inBody, knownDeviceOf, cookie, device, audit, http, now));
     }
 
     // The refresh token comes from the cookie first, else from the Authorization header; it
@@ -131,7 +119,7 @@ public static class AuthApi
         audit.TokenRefreshed(issued.UserId, issued.SessionId, ip);
 
         if (fromCookie is not null) cookie.Write(http, issued.RefreshToken, issued.RefreshExpiresAt, now);
-        return TypedResults.Ok(Respond(issued, refreshInBody: fromCookie is null));
+        return TypedResults.Ok(SignInResponse.Of(issued, refreshInBody: fromCookie is null));
     }
 
     // The cookie is cleared whatever happens next, so a browser is signed out even when the
@@ -170,7 +158,4 @@ public static class AuthApi
         SignupRefusal.EmailDomainNotAllowed => Problems.EmailDomainNotAllowed(),
         _ => Problems.InviteRequired(),
     };
-
-    static TokenResponse Respond(IssuedTokens issued, bool refreshInBody) =>
-        new(issued.AccessToken, "Bearer", issued.AccessExpiresIn, refreshInBody ? issued.RefreshToken : null);
 }

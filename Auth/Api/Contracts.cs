@@ -120,5 +120,17 @@ public sealed record ConfirmTotpResponse(IReadOnlyList<string> RecoveryCodes);
 public sealed record RemoveTotpRequest(string? CurrentPassword);
 
 public sealed record CompleteMfaRequest(string? MfaToken, string? Code, string? RecoveryCode);
+
 // /.well-known/revoked-sessions: sids to refuse for keepSeconds; more = poll again at once.
 public sealed record RevokedSessionsResponse(IReadOnlyList<string> Sids, string Cursor, int KeepSeconds, bool More);
+
+// /profile/passkeys and /auth/passkey: credential is the browser's PublicKeyCredential.toJSON(),
+// checked by Fido2NetLib; the options answers are WebAuthn's own JSON.
+public sealed record AddPasskeyRequest(JsonElement? Credential, string? Name);
+
+public sealed record PasskeyLoginRequest(JsonElement? Credential, RefreshTokenDelivery? RefreshTokenDelivery);
+
+public sealed record PasskeyResponse(string Id, string Name, DateTimeOffset CreatedAt, DateTimeOffset? LastUsedAt)
+{
+    public static PasskeyResponse From(PasskeyRecord passkey) => new(passkey.Id, passkey.Name, passkey.CreatedAt, passkey.LastUsedAt);
+}

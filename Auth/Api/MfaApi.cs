@@ -114,7 +114,7 @@ public static class MfaApi
             knownDeviceOf, now, ct);
         return result.Verdict switch
         {
-            MfaSignInVerdict.Succeeded => TypedResults.Ok(AuthApi.SignedIn(result.Tokens!, result.RefreshInBody, knownDeviceOf, cookie, device, audit, http, now)),
+            MfaSignInVerdict.Succeeded => TypedResults.Ok(SignInResponse.Deliver(result.Tokens!, result.RefreshInBody, knownDeviceOf, cookie, device, audit, http, now)),
             MfaSignInVerdict.WrongFactor => Problems.InvalidMfaCode(result.AttemptsLeft),
             MfaSignInVerdict.Throttled => Problems.TooManyFailedLogins(http, result.RetryAfter),
             MfaSignInVerdict.ThrottledAccountWide => Problems.TooManyAccountFailures(http, result.RetryAfter),

@@ -127,6 +127,34 @@ public static class Problems
         ["code"] = ["The code does not match; enter the 6 digits the authenticator app shows now."],
     });
 
+    // Passkeys. Without MiniAuth:PublicUrl or MiniAuth:Passkeys:RelyingPartyId there is no relying party.
+    public static ProblemHttpResult PasskeysNotConfigured() => Problem(StatusCodes.Status404NotFound, "passkeys_not_configured",
+        "Passkeys not configured", "This service has no relying party for passkeys: set MiniAuth:PublicUrl (or MiniAuth:Passkeys:RelyingPartyId and Origins).");
+
+    public static ValidationProblem MalformedPasskeyCredential() => Invalid(new Dictionary<string, string[]>
+    {
+        ["credential"] = ["The credential must be the browser's PublicKeyCredential, as its toJSON() gives it."],
+    });
+
+    public static ProblemHttpResult PasskeyChallengeInvalid() => Problem(StatusCodes.Status400BadRequest, "passkey_challenge_invalid",
+        "Passkey challenge invalid", "The credential answers no live challenge (unknown, used or expired): ask for new options and try again.");
+
+    // Unknown passkey, another user's, a bad signature and a cloned counter look the same.
+    public static ProblemHttpResult PasskeyRefused() => Problem(StatusCodes.Status401Unauthorized, "passkey_refused",
+        "Passkey refused", "This passkey could not sign in here.");
+
+    public static ProblemHttpResult PasskeyNotAccepted() => Problem(StatusCodes.Status400BadRequest, "passkey_not_accepted",
+        "Passkey not accepted", "The new passkey did not verify (origin, relying party, user verification or attestation); try again.");
+
+    public static ProblemHttpResult PasskeyAlreadyRegistered() => Problem(StatusCodes.Status409Conflict, "passkey_already_registered",
+        "Passkey already registered", "This passkey is registered already.");
+
+    public static ProblemHttpResult PasskeyLimitReached() => Problem(StatusCodes.Status409Conflict, "passkey_limit_reached",
+        "Too many passkeys", "This account has as many passkeys as it may (MiniAuth:Passkeys:MaxPerUser); remove one first.");
+
+    public static ProblemHttpResult PasskeyNotFound() =>
+        Problem(StatusCodes.Status404NotFound, "passkey_not_found", "Passkey not found", "The caller has no passkey with this id.");
+
     // The answers the framework writes itself (status code pages, bad bodies, JwtBearer's
     // challenge) get a code by their status; see HttpErrors.
     public static string CodeForStatus(int status) => status switch

@@ -15,6 +15,7 @@ public static class ActivityEvents
         "EmailChangeRequested", "EmailChanged", "VerificationMailRequested", "AdminForcedLogout",
         "CommandUserCreated", "CommandSessionsEnded", "CommandResetLinkCreated", "NewDeviceSignIn",
         "TotpEnabled", "TotpRemoved", "RecoveryCodeUsed", "AdminResetMfa",
+        "PasskeyAdded", "PasskeyRemoved",
     ];
 
     // An event an admin caused on the user's account carries the admin's id, session and address:

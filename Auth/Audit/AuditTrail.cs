@@ -217,50 +217,6 @@ public sealed partial class AuditTrail(ILoggerFactory loggers)
         Message = "Login refused, account disabled: user {UserId} from {ClientIp}")]
     public partial void LoginRefusedDisabled(string userId, string? clientIp);
 
-    // Multi-factor sign-in (3100-3119). Never a secret, a code or a recovery code.
-    [LoggerMessage(EventId = 3100, EventName = "TotpEnabled", Level = LogLevel.Warning,
-        Message = "TOTP enabled: user {UserId} session {SessionId} from {ClientIp}")]
-    public partial void TotpEnabled(string userId, string sessionId, string? clientIp);
-
-    [LoggerMessage(EventId = 3101, EventName = "TotpRemoved", Level = LogLevel.Warning,
-        Message = "TOTP removed: user {UserId} session {SessionId} from {ClientIp}; {EndedSessions} other sessions ended")]
-    public partial void TotpRemoved(string userId, string sessionId, string? clientIp, int endedSessions);
-
-    [LoggerMessage(EventId = 3102, EventName = "RecoveryCodeUsed", Level = LogLevel.Warning,
-        Message = "Recovery code used: user {UserId} from {ClientIp}; {RemainingCodes} left")]
-    public partial void RecoveryCodeUsed(string userId, string? clientIp, int remainingCodes);
-
-    // Method: totp or recovery_code.
-    [LoggerMessage(EventId = 3103, EventName = "MfaFailed", Level = LogLevel.Warning,
-        Message = "Second factor refused ({Method}): user {UserId} from {ClientIp}, attempt {Attempt} of {MaxAttempts}")]
-    public partial void MfaFailed(string userId, string? clientIp, string method, int attempt, int maxAttempts);
-
-    [LoggerMessage(EventId = 3104, EventName = "MfaTokenExhausted", Level = LogLevel.Warning,
-        Message = "MFA token ended after too many wrong codes: user {UserId} from {ClientIp}")]
-    public partial void MfaTokenExhausted(string userId, string? clientIp);
-
-    [LoggerMessage(EventId = 3105, EventName = "AdminResetMfa", Level = LogLevel.Warning,
-        Message = "Admin {AdminId} (session {SessionId}, {ClientIp}) removed the second factors of user {UserId} (TOTP on: {HadTotp}); {EndedSessions} sessions ended")]
-    public partial void AdminResetMfa(string adminId, string sessionId, string? clientIp, string userId, bool hadTotp, int endedSessions);
-
-    // The password was right; the login waits for its second factor.
-    [LoggerMessage(EventId = 3106, EventName = "MfaRequested", Level = LogLevel.Information,
-        Message = "Login needs a second factor: user {UserId} from {ClientIp} ({Methods})")]
-    public partial void MfaRequested(string userId, string? clientIp, string methods);
-
-    [LoggerMessage(EventId = 3107, EventName = "MfaSucceeded", Level = LogLevel.Information,
-        Message = "Second factor accepted ({Method}): user {UserId} from {ClientIp}")]
-    public partial void MfaSucceeded(string userId, string? clientIp, string method);
-
-    [LoggerMessage(EventId = 3108, EventName = "TotpEnrolmentStarted", Level = LogLevel.Information,
-        Message = "TOTP enrolment started: user {UserId} session {SessionId} from {ClientIp}")]
-    public partial void TotpEnrolmentStarted(string userId, string sessionId, string? clientIp);
-
-    // An unknown, used, expired or foreign MFA token. UserId is null when the token named nobody.
-    [LoggerMessage(EventId = 3109, EventName = "MfaTokenRefused", Level = LogLevel.Information,
-        Message = "MFA token refused: user {UserId} from {ClientIp}")]
-    public partial void MfaTokenRefused(string? userId, string? clientIp);
-
     // Admin command line parity and the admin socket (3140–3159).
     // Changes: "disabled=true" or "roles=admin,editor".
     [LoggerMessage(EventId = 3140, EventName = "CommandUserUpdated", Level = LogLevel.Warning,

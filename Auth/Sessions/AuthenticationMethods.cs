@@ -7,6 +7,8 @@ public static class AuthenticationMethods
     public static readonly IReadOnlyList<string> Password = ["pwd"];
     public static readonly IReadOnlyList<string> PasswordAndTotp = ["pwd", "otp", "mfa"];
     public static readonly IReadOnlyList<string> PasswordAndRecoveryCode = ["pwd", "otp", "mfa"];
+    // A passkey: a hardware-bound key (hwk) unlocked by the user's verification (user: biometric or PIN).
+    public static readonly IReadOnlyList<string> Passkey = ["hwk", "user"];
 
     // A session stored before amr was kept was a password login.
     public static IReadOnlyList<string> Of(Storage.SessionRecord session) => session.Amr ?? Password;

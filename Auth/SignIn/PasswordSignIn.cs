@@ -41,16 +41,7 @@ public sealed class PasswordSignIn(IUserStore users, PasswordHasher hasher, Logi
         }
         await throttle.SucceededAsync(normalizedEmail, clientKey, ct);
         // Only after the password: the refusals tell nothing to someone who does not hold it.
-        if (user.Disabled)
-        {
-            audit.LoginRefusedDisabled(user.Id, client.IpAddress);
-            return new SignInResult(SignInVerdict.AccountDisabled);
-        }
-        if (signup.Value.RequireVerifiedEmail && !user.EmailVerified)
-        {
-            audit.LoginRefusedUnverified(user.Id, client.IpAddress);
-            return new SignInResult(SignInVerdict.EmailNotVerified);
-        }
+        if (RefusalOf(user, client) is { } refused) return refused;
 
         var verifiedHash = user.PasswordHash;
         if (check == PasswordCheck.SucceededNeedsRehash)
@@ -80,7 +71,12 @@ public sealed class PasswordSignIn(IUserStore users, PasswordHasher hasher, Logi
     {
         var issued = await sessions.StartAsync(user, client, amr, now, ct);
         var current = await users.FindByIdAsync(user.Id, ct);
-        if (current is null || !await credentialStillCurrent(current))
+        if (current is null)
+        {
+            await sessions.AbandonAsync(issued, RevocationReasons.AccountDeleted, now, ct);
+            return new SignInResult(SignInVerdict.WrongCredentials);
+        }
+        if (!await credentialStillCurrent(current))
         {
             await sessions.AbandonAsync(issued, RevocationReasons.PasswordChanged, now, ct);
             audit.LoginOvertakenByPasswordChange(user.Id, issued.SessionId, client.IpAddress);
@@ -100,6 +96,23 @@ public sealed class PasswordSignIn(IUserStore users, PasswordHasher hasher, Logi
         if (await sessions.EndOldestBeyondCapAsync(user.Id, now, ct) is var capped and > 0)
             audit.OldestSessionsEnded(user.Id, capped, issued.SessionId);
         return new SignInResult(SignInVerdict.Succeeded, issued);
+    }
+
+    // What refuses an account whose credential was right (a password, a passkey): disabled, or
+    // not verified where signup requires it.
+    public SignInResult? RefusalOf(UserRecord user, ClientInfo client)
+    {
+        if (user.Disabled)
+        {
+            audit.LoginRefusedDisabled(user.Id, client.IpAddress);
+            return new SignInResult(SignInVerdict.AccountDisabled);
+        }
+        if (signup.Value.RequireVerifiedEmail && !user.EmailVerified)
+        {
+            audit.LoginRefusedUnverified(user.Id, client.IpAddress);
+            return new SignInResult(SignInVerdict.EmailNotVerified);
+        }
+        return null;
     }
 
     // A signed-in user's current password, asked again before a sensitive change: throttled like a

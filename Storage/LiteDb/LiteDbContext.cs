@@ -49,6 +49,9 @@ public sealed partial class LiteDbContext : IDisposable
         AuditEvents.EnsureIndex(e => e.Type);
         AuditEvents.EnsureIndex(e => e.At);
         Mfa = Database.GetCollection<MfaRecord>("mfa");
+        Passkeys = Database.GetCollection<PasskeyRecord>("passkeys");
+        Passkeys.EnsureIndex(p => p.CredentialId, unique: true);
+        Passkeys.EnsureIndex(p => p.UserId);
     }
 
     public LiteDatabase Database { get; }
@@ -60,6 +63,7 @@ public sealed partial class LiteDbContext : IDisposable
     public ILiteCollection<AccountTokenRecord> AccountTokens { get; }
     public ILiteCollection<AuditEventRecord> AuditEvents { get; }
     public ILiteCollection<MfaRecord> Mfa { get; }
+    public ILiteCollection<PasskeyRecord> Passkeys { get; }
 
     // Serialize the read-compare-write steps of a collection (rotation against revocation,
     // a rename against a password change, two failures counted at once).
@@ -67,6 +71,7 @@ public sealed partial class LiteDbContext : IDisposable
     internal Lock UserWrites { get; } = new();
     internal Lock LoginFailureWrites { get; } = new();
     internal Lock AccountTokenWrites { get; } = new();
+    internal Lock PasskeyWrites { get; } = new();
 
     public static BsonValue Serialize(DateTimeOffset value) => new(value.UtcTicks);
 

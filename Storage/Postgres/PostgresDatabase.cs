@@ -77,6 +77,20 @@ public sealed class PostgresDatabase(IOptions<StorageOptions> options) : IAsyncD
             last_totp_step bigint NOT NULL DEFAULT 0,
             recovery_code_hashes text[] NOT NULL DEFAULT '{}');
         """,
+        // Passkeys. A credential id belongs to one
+        // user; a user's passkeys go with the user.
+        """
+        CREATE TABLE IF NOT EXISTS miniauth_passkeys (
+            id text PRIMARY KEY,
+            user_id text NOT NULL REFERENCES miniauth_users (id) ON DELETE CASCADE,
+            credential_id text NOT NULL UNIQUE,
+            public_key bytea NOT NULL,
+            sign_count bigint NOT NULL,
+            name text NOT NULL,
+            created_at timestamptz NOT NULL,
+            last_used_at timestamptz);
+        CREATE INDEX IF NOT EXISTS miniauth_passkeys_user ON miniauth_passkeys (user_id);
+        """,
     ];
 
     readonly NpgsqlDataSource _source = NpgsqlDataSource.Create(options.Value.PostgresConnection!);

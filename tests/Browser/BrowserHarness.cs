@@ -10,6 +10,8 @@ namespace MiniAuth.Tests.Browser;
 // One MiniAuthApp on a real socket (http://127.0.0.1:<port>, a secure context for Chromium,
 // so the Secure cookie is kept) and one headless Chromium whose context shares one cookie
 // jar between its tabs. The server's FakeTimeProvider and the browser's clock move together.
+// onLocalhost: http://localhost:<port> instead, with PublicUrl so: WebAuthn needs an RP id that
+// is a domain.
 internal sealed class BrowserHarness : IAsyncDisposable
 {
     public static readonly TimeSpan AccessLifetime = TimeSpan.FromMinutes(5);
@@ -18,12 +20,26 @@ internal sealed class BrowserHarness : IAsyncDisposable
     IPlaywright? _playwright;
     IBrowser? _browser;
 
-    BrowserHarness(ITestOutputHelper output, IDictionary<string, string?>? settings)
+    readonly int? _localhostPort;
+
+    BrowserHarness(ITestOutputHelper output, IDictionary<string, string?>? settings, bool onLocalhost)
     {
         _output = output;
         var all = new Dictionary<string, string?> { ["MiniAuth:AccessTokenLifetime"] = AccessLifetime.ToString() };
+        if (onLocalhost)
+        {
+            _localhostPort = FreePort();
+            all["MiniAuth:PublicUrl"] = $"http://localhost:{_localhostPort}";
+        }
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) all[key] = value;
         App = new MiniAuthApp(settings: all);
+    }
+
+    static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     public MiniAuthApp App { get; }
@@ -35,9 +51,9 @@ internal sealed class BrowserHarness : IAsyncDisposable
     public ConcurrentQueue<(string Method, string Path, int Status)> Responses { get; } = new();
 
     public static async Task<BrowserHarness> StartAsync(ITestOutputHelper output, IDictionary<string, string?>? settings = null,
-        BrowserNewContextOptions? contextOptions = null)
+        BrowserNewContextOptions? contextOptions = null, bool onLocalhost = false)
     {
-        var harness = new BrowserHarness(output, settings);
+        var harness = new BrowserHarness(output, settings, onLocalhost);
         try
         {
             await harness.StartCoreAsync(contextOptions);
@@ -52,10 +68,11 @@ internal sealed class BrowserHarness : IAsyncDisposable
 
     async Task StartCoreAsync(BrowserNewContextOptions? contextOptions)
     {
-        App.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+        if (_localhostPort is { } port) App.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+        else App.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
         App.StartServer();
         var address = App.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
-        BaseAddress = new Uri(address);
+        BaseAddress = _localhostPort is { } named ? new Uri($"http://localhost:{named}") : new Uri(address);
 
         _playwright = await Playwright.CreateAsync();
         // Playwright gives each launch a new, empty user-data-dir of its own.
