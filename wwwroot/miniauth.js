@@ -302,6 +302,8 @@ export class MiniAuth extends EventTarget {
   async removeTotp(currentPassword) {
     const res = await this.authFetch(this.#url("/profile/mfa/totp"), MiniAuth.#jsonInit("DELETE", { currentPassword }));
     if (res.status !== 204) throw await MiniAuth.#error(res);
+  }
+
   // ---- passkeys -----------------------------------------------------------------------
   // WebAuthn through navigator.credentials with the service's JSON options (a browser with
   // PublicKeyCredential.parseCreationOptionsFromJSON, e.g. Chromium 129+). The browser's own
