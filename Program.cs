@@ -8,6 +8,7 @@ using MiniAuth.Auth.Bearer;
 using MiniAuth.Auth.Browser;
 using MiniAuth.Auth.Defences;
 using MiniAuth.Auth.Mail;
+using MiniAuth.Auth.Metrics;
 using MiniAuth.Auth.Passwords;
 using MiniAuth.Auth.Recovery;
 using MiniAuth.Auth.Sessions;
@@ -27,6 +28,7 @@ builder.Services.AddSignIn();
 builder.Services.AddRecovery();
 builder.Services.AddDefences();
 builder.Services.AddAuditTrail();
+builder.Services.AddMiniAuthMetrics();
 builder.Services.AddMail();
 builder.Services.AddBearerAuthentication();
 builder.Services.AddAdmin();
@@ -62,6 +64,7 @@ app.MapAdminApi();
 app.MapAdminAuditApi();
 app.MapWellKnownApi();
 app.MapHealthApi();
+app.MapMetricsApi();
 
 try
 {

@@ -12,7 +12,7 @@ namespace MiniAuth.Storage.Redis;
 // Every read-compare-write is one Lua script (RedisSessionScripts), atomic on the server, so two
 // instances cannot branch a session or revive a revoked one. Scripts build keys from the prefix: one Redis (or a
 // primary with replicas and Sentinel), not Redis Cluster.
-public sealed class RedisSessionStore(RedisConnection redis, TimeProvider time, IOptions<SessionRetentionOptions> retention) : ISessionStore
+public sealed class RedisSessionStore(RedisConnection redis, TimeProvider time, IOptions<SessionRetentionOptions> retention) : ISessionStore, ISessionCounter
 {
     // The retention the service asks for, and at least a minute against clock drift between instances.
     readonly TimeSpan _keepRevoked = Max(retention.Value.EndedSessionKeep, TimeSpan.FromMinutes(1));
@@ -82,6 +82,12 @@ public sealed class RedisSessionStore(RedisConnection redis, TimeProvider time, 
         var deleted = await db.ScriptEvaluateAsync(RedisSessionScripts.DeleteEnded, [Expiries, Revocations],
             [cutoff, cutoff, SessionKeyPrefix, UserIndexPrefix]);
         return (int)deleted;
+    }
+
+    public async Task<long> CountActiveAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        var db = await redis.DatabaseAsync(ct);
+        return (long)await db.ScriptEvaluateAsync(RedisSessionScripts.CountActive, [Expiries, Revocations], [now.ToUnixTimeMilliseconds()]);
     }
 
     long KeepMs => (long)_keepRevoked.TotalMilliseconds;
