@@ -181,8 +181,11 @@ export class MiniAuth extends EventTarget {
   // calls
   /** fetch() with the bearer for trusted origins; refreshes and retries once on `invalid_token`. */
   authFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
-  /** A fresh access token (refreshed when near expiry), or null when signed out. */
-  getAccessToken(): Promise<string | null>;
+  /**
+   * A fresh access token (refreshed when near expiry), or null when signed out. `refresh: true`
+   * after a 401 `invalid_token` with it: a new token, never this one again.
+   */
+  getAccessToken(options?: { refresh?: boolean }): Promise<string | null>;
   fetchProfile(): Promise<Profile>;
   /** `name: ""` clears the name. */
   updateProfile(changes: { name: string }): Promise<Profile>;

@@ -202,8 +202,10 @@ export class MiniAuth extends EventTarget {
   // an axios interceptor): this one while it is fresh, else a refreshed one (the same refresh
   // authFetch makes), or null when signed out. The caller decides where it goes: the trusted
   // origins of authFetch do not apply to it. A failed refresh (network, 503) rejects.
-  async getAccessToken() {
-    if (this.#accessToken && !this.#nearExpiry()) return this.#accessToken;
+  // { refresh: true } after the library got a 401 `invalid_token`: this token is not handed out
+  // again, a new one is fetched (or null, and "signedout" with the service's reason).
+  async getAccessToken({ refresh = false } = {}) {
+    if (this.#accessToken && !refresh && !this.#nearExpiry()) return this.#accessToken;
     return this.#refresh(this.#accessToken);
   }
 

@@ -36,6 +36,8 @@ async function withBearer(config: AxiosLikeConfig): Promise<AxiosLikeConfig> {
   if (token !== null) config.headers["Authorization"] = `Bearer ${token}`;
   return config;
 }
+// After the API's 401 invalid_token: one new token, then one retry.
+async function retryToken(): Promise<string | null> { return auth.getAccessToken({ refresh: true }); }
 
 async function main(): Promise<void> {
   const link = takeMailLink();
@@ -70,7 +72,7 @@ async function main(): Promise<void> {
   if (passkeys.some((p) => p.id === passkey.id)) await auth.removePasskey(passkey.id);
 
   const orders = await auth.authFetch("https://api.example.com/orders", { headers: { Accept: "application/json" } });
-  console.log(orders.status, signalR, await withBearer({ headers: {} }));
+  console.log(orders.status, signalR, await withBearer({ headers: {} }), await retryToken());
 
   await auth.logout();
   await auth.loginWithPasskey();
