@@ -1,3 +1,7 @@
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using MiniAuth.Auth.Metrics;
 
 namespace MiniAuth.Tests;
@@ -28,11 +32,42 @@ public class MetricsTests
     }
 
     [Fact]
+    public async Task OnRealSocketsMetricsAnswersOnItsOwnPortAndNotOnTheServicePort()
+    {
+        var metricsPort = FreePort();
+        await using var app = new MiniAuthApp(settings: new Dictionary<string, string?>(Enabled) { ["MiniAuth:Metrics:Port"] = metricsPort.ToString() });
+        app.UseKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Loopback, 0);
+            kestrel.Listen(IPAddress.Loopback, metricsPort);
+        });
+        app.StartServer();
+        var servicePort = app.Get<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+            .Select(a => new Uri(a).Port).Single(p => p != metricsPort);
+        using var http = new HttpClient();
+
+        var metrics = await http.GetAsync($"http://127.0.0.1:{metricsPort}/metrics");
+        Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
+        Assert.Contains("# TYPE", await metrics.Content.ReadAsStringAsync());
+        var onService = await http.GetAsync($"http://127.0.0.1:{servicePort}/metrics");
+        Assert.Equal(HttpStatusCode.NotFound, onService.StatusCode);
+        Assert.Equal("application/problem+json", onService.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync($"http://127.0.0.1:{servicePort}/health")).StatusCode);
+    }
+
+    static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    [Fact]
     public async Task AnInvalidMetricsPortStopsTheStart()
     {
         await using var app = new MiniAuthApp(settings: new Dictionary<string, string?>(Enabled) { ["MiniAuth:Metrics:Port"] = "70000" });
         var failure = Assert.ThrowsAny<Exception>(() => app.NewClient());
-        Assert.Contains("Port", failure.ToString());
+        Assert.Contains("MiniAuth:Metrics:Port must be between 1 and 65535.", failure.ToString());
     }
 
     [Theory, OnLiteDb, OnServers]
@@ -97,5 +132,35 @@ public class MetricsTests
         await PrometheusText.ScrapeAsync(client);
         await live.Counting;
         Assert.Equal(1, (await PrometheusText.ScrapeAsync(client)).Value("miniauth_sessions_live"));
+    }
+
+    [ServersFact]
+    public async Task StoreOutagesAreCountedAndMetricsKeepAnsweringWhileRedisIsDown()
+    {
+        await using var store = await TestBackend.CreateAsync(Backend.Servers);
+        await using var proxy = new TcpProxy(TestServers.Redis!);
+        await using var app = store.NewApp(settings: new Dictionary<string, string?>(Enabled)
+        {
+            ["ConnectionStrings:Redis"] = $"127.0.0.1:{proxy.Port},asyncTimeout=1000,syncTimeout=1000,connectTimeout=1000",
+        });
+        var client = app.NewClient();
+        var live = app.Get<LiveSessions>();
+        await client.SignUpAndLoginAsync();
+        await PrometheusText.ScrapeAsync(client);
+        await live.Counting;
+        var before = await PrometheusText.ScrapeAsync(client);
+        Assert.Equal(1, before.Value("miniauth_sessions_live"));
+
+        await proxy.StopAsync();
+        await (await client.PostLoginAsync("someone@example.test")).AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+        app.Time.Advance(TimeSpan.FromMinutes(1));
+        await PrometheusText.ScrapeAsync(client);
+        await live.Counting;
+
+        // The failed count leaves the gauge as it was; the failed calls are outages, by store.
+        var after = await PrometheusText.ScrapeAsync(client);
+        Assert.Equal(1, after.Value("miniauth_sessions_live"));
+        Assert.True(after.Value("miniauth_store_errors_total", ("kind", "outage")) > before.Value("miniauth_store_errors_total", ("kind", "outage")), after.Text);
+        Assert.Equal(0, after.Value("miniauth_store_errors_total", ("store", "users")));
     }
 }

@@ -8,7 +8,7 @@ namespace MiniAuth.Auth.Metrics;
 // store is counted at most once per interval, and only while someone scrapes.
 public sealed partial class LiveSessions
 {
-    readonly ISessionCounter _counter;
+    readonly Func<ISessionCounter> _counter;
     readonly TimeProvider _time;
     readonly TimeSpan _interval;
     readonly ILogger<LiveSessions> _logger;
@@ -17,7 +17,9 @@ public sealed partial class LiveSessions
     DateTimeOffset _countedAt = DateTimeOffset.MinValue;
     Task? _counting;
 
-    public LiveSessions(IMeterFactory meters, ISessionCounter counter, TimeProvider time, IOptions<MetricsOptions> options,
+    // The counter is asked for at the first count, not here: the gauge is made when the meter
+    // provider is, which must not open the store (its failures belong to the start's checks).
+    public LiveSessions(IMeterFactory meters, Func<ISessionCounter> counter, TimeProvider time, IOptions<MetricsOptions> options,
         ILogger<LiveSessions> logger)
     {
         (_counter, _time, _interval, _logger) = (counter, time, options.Value.LiveSessionsInterval, logger);
@@ -48,7 +50,7 @@ public sealed partial class LiveSessions
         try
         {
             await Task.Yield();
-            counted = await _counter.CountActiveAsync(now, CancellationToken.None);
+            counted = await _counter().CountActiveAsync(now, CancellationToken.None);
         }
         catch (Exception e)
         {

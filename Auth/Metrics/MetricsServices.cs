@@ -1,6 +1,7 @@
 using MiniAuth.Auth.Audit;
 using MiniAuth.Storage;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace MiniAuth.Auth.Metrics;
 
@@ -15,7 +16,8 @@ public static class MetricsServices
             store.Enabled = metrics.Value.Enabled);
         services.AddMetrics();
         services.AddSingleton<MiniAuthMetrics>();
-        services.AddSingleton<LiveSessions>();
+        services.AddSingleton(provider => ActivatorUtilities.CreateInstance<LiveSessions>(provider,
+            (Func<ISessionCounter>)provider.GetRequiredService<ISessionCounter>));
         services.AddSingleton<AuditMetrics>();
         services.AddSingleton<ILoggerProvider>(provider => provider.GetRequiredService<AuditMetrics>());
         // As for AuditEventLogger: every audit event, whatever the operator's log levels.
@@ -24,9 +26,10 @@ public static class MetricsServices
             filters.AddFilter<AuditMetrics>(null, LogLevel.None);
             filters.AddFilter<AuditMetrics>(AuditTrail.Category, LogLevel.Trace);
         });
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+        services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("miniauth"))
             // Every scrape reads the counters as they are now (the exporter caches 300 ms by default).
-            .AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
+            .WithMetrics(metrics => metrics.AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0));
         services.ConfigureOpenTelemetryMeterProvider((provider, builder) =>
         {
             if (!provider.GetRequiredService<IOptions<MetricsOptions>>().Value.Enabled) return;
@@ -39,7 +42,16 @@ public static class MetricsServices
 
     public static void MapMetricsApi(this WebApplication app)
     {
-        var options = app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value;
+        MetricsOptions options;
+        try
+        {
+            options = app.Services.GetRequiredService<IOptions<MetricsOptions>>().Value;
+        }
+        catch (Exception e) when (e is OptionsValidationException or InvalidOperationException)
+        {
+            // A bad setting: the start's validation names it in one line, right after this.
+            return;
+        }
         if (!options.Enabled) return;
         app.MapPrometheusScrapingEndpoint("/metrics", meterProvider: null, configureBranchedPipeline: options.Port is { } port
             ? branch => branch.Use((context, next) =>

@@ -25,7 +25,7 @@ public sealed class MiniAuthMetrics
     // Off (MiniAuth:Metrics:Enabled false), no instrument exists and each call does nothing.
     public MiniAuthMetrics(IMeterFactory meters, IOptions<MetricsOptions> options)
     {
-        if (!options.Value.Enabled) return;
+        if (!IsEnabled(options)) return;
         var meter = meters.Create(MeterName);
         _logins = meter.CreateCounter<long>("miniauth.logins", "{login}",
             "Password logins, by outcome: succeeded, failed, throttled, refused (disabled or unverified), mfa_required");
@@ -38,6 +38,15 @@ public sealed class MiniAuthMetrics
         _hashing = meter.CreateHistogram<double>("miniauth.password_hash.duration", "s",
             "Argon2id time per password, by operation (hash, verify), queueing included",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5] });
+    }
+
+    // Made with the loggers (AuditMetrics), before the start's checks: a bad setting reads as
+    // off here, and those checks stop the start with its one-line message.
+    static bool IsEnabled(IOptions<MetricsOptions> options)
+    {
+        try { return options.Value.Enabled; }
+        catch (OptionsValidationException) { return false; }
+        catch (InvalidOperationException) { return false; }
     }
 
     public void Login(string outcome) => _logins?.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
