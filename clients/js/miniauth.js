@@ -27,7 +27,8 @@
 // and removes them, then resetPassword(token, newPassword) or verifyEmail(token).
 //
 // Importing it touches no window, document or location (server-side rendering imports it in
-// Node): the page's origin, storage, locks and the tab channel are read when first needed.
+// Node). A client reads the page's origin and opens the tab channel only where they exist, and
+// storage, locks and fetch only when a call needs them.
 
 export class MiniAuthError extends Error {
   constructor(status, problem) {
