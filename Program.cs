@@ -10,6 +10,7 @@ using MiniAuth.Auth.Defences;
 using MiniAuth.Auth.Mail;
 using MiniAuth.Auth.Mfa;
 using MiniAuth.Auth.Passkeys;
+using MiniAuth.Auth.Metrics;
 using MiniAuth.Auth.Passwords;
 using MiniAuth.Auth.Recovery;
 using MiniAuth.Auth.Sessions;
@@ -31,6 +32,7 @@ builder.Services.AddPasskeys();
 builder.Services.AddRecovery();
 builder.Services.AddDefences();
 builder.Services.AddAuditTrail();
+builder.Services.AddMiniAuthMetrics();
 builder.Services.AddMail();
 builder.Services.AddBearerAuthentication();
 builder.Services.AddAdmin();
@@ -68,6 +70,7 @@ app.MapAdminApi();
 app.MapAdminAuditApi();
 app.MapWellKnownApi();
 app.MapHealthApi();
+app.MapMetricsApi();
 
 try
 {

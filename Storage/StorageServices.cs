@@ -86,6 +86,13 @@ public static class StorageServices
             _ => provider.GetRequiredService<LiteDbSigningKeyStore>(),
         });
 
+        services.AddSingleton<ISessionCounter>(provider => Chosen(provider).Sessions switch
+        {
+            SessionBackend.Redis => provider.GetRequiredService<RedisSessionStore>(),
+            _ => provider.GetRequiredService<LiteDbSessionStore>(),
+        });
+        services.AddStoreMetrics();
+
         // Before any other hosted service starts (the signing keys load from the store).
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StorageConnector>());
         services.AddHostedService<SessionSweeper>();

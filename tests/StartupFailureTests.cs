@@ -10,6 +10,8 @@ public class StartupFailureTests
     [InlineData("--MiniAuth:PublicUrl=auth.example.test", "MiniAuth:PublicUrl")]
     [InlineData("--MiniAuth:Cookie:Path=/auth", "MiniAuth:Cookie:Path")]
     [InlineData("--MiniAuth:Passkeys:RelyingPartyId=https://auth.example.test", "MiniAuth:Passkeys:RelyingPartyId")]
+    [InlineData("--MiniAuth:Metrics:Port=70000", "MiniAuth:Metrics:Port")]
+    [InlineData("--MiniAuth:Metrics:Enabled=maybe", "MiniAuth:Metrics:Enabled")]
     public async Task ABadSettingIsOneLineOnStandardErrorAndExitCodeOne(string setting, string key)
     {
         var folder = Path.Combine(Path.GetTempPath(), "miniauth-tests", Guid.NewGuid().ToString("N"));

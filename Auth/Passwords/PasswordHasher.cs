@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 
 using MiniAuth.Auth.Accounts;
+using MiniAuth.Auth.Metrics;
 
 namespace MiniAuth.Auth.Passwords;
 
@@ -14,10 +16,12 @@ public sealed class PasswordHasher : IDisposable
     readonly SemaphoreSlim _gate = new(Environment.ProcessorCount);
     readonly string _currentPrefix;
     readonly Lazy<string> _decoyHash;
+    readonly MiniAuthMetrics? _metrics;
 
-    public PasswordHasher(IOptions<PasswordHashingOptions> options)
+    public PasswordHasher(IOptions<PasswordHashingOptions> options, MiniAuthMetrics? metrics = null)
     {
         _options = options.Value;
+        _metrics = metrics;
         _currentPrefix = Argon2idPhc.ParametersPrefix(_options.MemoryKiB, _options.Iterations, _options.Parallelism);
         // Verified against when the account does not exist, so an unknown email costs a real hash.
         _decoyHash = new(() => Hash(RandomNumberGenerator.GetHexString(32)));
@@ -27,9 +31,14 @@ public sealed class PasswordHasher : IDisposable
     // same password typed on another keyboard or system (composed é, decomposed e + ´) verifies.
     public async Task<string> HashAsync(string password, CancellationToken ct)
     {
+        var started = Stopwatch.GetTimestamp();
         await _gate.WaitAsync(ct);
         try { return Hash(Normalize(password)); }
-        finally { _gate.Release(); }
+        finally
+        {
+            _gate.Release();
+            _metrics?.PasswordHashed("hash", Stopwatch.GetElapsedTime(started));
+        }
     }
 
     public async Task<PasswordCheck> VerifyAsync(string? hash, string password, CancellationToken ct)
@@ -37,6 +46,7 @@ public sealed class PasswordHasher : IDisposable
         var decoy = hash is null;
         hash ??= _decoyHash.Value;
         var normalized = Normalize(password);
+        var started = Stopwatch.GetTimestamp();
         await _gate.WaitAsync(ct);
         bool verified, legacy = false;
         try
@@ -46,7 +56,11 @@ public sealed class PasswordHasher : IDisposable
             // unknown emails too (the decoy), so that the time says nothing about the account.
             if (!verified && normalized != password) verified = legacy = Verify(hash, password);
         }
-        finally { _gate.Release(); }
+        finally
+        {
+            _gate.Release();
+            _metrics?.PasswordHashed("verify", Stopwatch.GetElapsedTime(started));
+        }
 
         if (!verified || decoy) return PasswordCheck.Failed;
         return hash.StartsWith(_currentPrefix, StringComparison.Ordinal) && !legacy ? PasswordCheck.Succeeded : PasswordCheck.SucceededNeedsRehash;

@@ -5,7 +5,7 @@ namespace MiniAuth.Storage.LiteDb;
 
 // LiteDB has no async API: each method does its synchronous work and returns a finished task.
 // The session rules are SessionRecord's; the lock makes each read-compare-write one step.
-public sealed class LiteDbSessionStore(LiteDbContext db) : ISessionStore
+public sealed class LiteDbSessionStore(LiteDbContext db) : ISessionStore, ISessionCounter
 {
     public Task CreateAsync(SessionRecord session, CancellationToken ct)
     {
@@ -105,4 +105,10 @@ public sealed class LiteDbSessionStore(LiteDbContext db) : ISessionStore
             return Task.FromResult(db.Sessions.DeleteMany(ended));
         }
     }
+
+    // Walks the ExpiresAt index from now on; a missing RevokedAt reads as null.
+    public Task<long> CountActiveAsync(DateTimeOffset now, CancellationToken ct) =>
+        Task.FromResult(db.Sessions.LongCount(Query.And(
+            Query.GTE(nameof(SessionRecord.ExpiresAt), LiteDbContext.Serialize(now)),
+            Query.EQ(nameof(SessionRecord.RevokedAt), BsonValue.Null))));
 }

@@ -129,4 +129,15 @@ internal static class RedisSessionScripts
         for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[2], 'LIMIT', 0, 10000)) do drop(id) end
         return n
         """;
+
+    // KEYS: expiries, revocations. ARGV: now unix ms. The sessions not yet expired, less those of
+    // them revoked (the revocations set holds only the sessions ended within the keep time).
+    public const string CountActive = """
+        local active = redis.call('ZCOUNT', KEYS[1], ARGV[1], '+inf')
+        for _, id in ipairs(redis.call('ZRANGE', KEYS[2], 0, -1)) do
+            local expires = redis.call('ZSCORE', KEYS[1], id)
+            if expires and tonumber(expires) >= tonumber(ARGV[1]) then active = active - 1 end
+        end
+        return active
+        """;
 }

@@ -13,7 +13,7 @@ namespace MiniAuth.Storage.Redis;
 // Every read-compare-write is one Lua script (RedisSessionScripts), atomic on the server, so two
 // instances cannot branch a session or revive a revoked one. Scripts build keys from the prefix: one Redis (or a
 // primary with replicas and Sentinel), not Redis Cluster.
-public sealed class RedisSessionStore(RedisConnection redis, TimeProvider time, IOptions<SessionRetentionOptions> retention) : ISessionStore
+public sealed class RedisSessionStore(RedisConnection redis, TimeProvider time, IOptions<SessionRetentionOptions> retention) : ISessionStore, ISessionCounter
 {
     // The retention the service asks for, and at least a minute against clock drift between instances.
     readonly TimeSpan _keepRevoked = Max(retention.Value.EndedSessionKeep, TimeSpan.FromMinutes(1));
@@ -116,6 +116,12 @@ public sealed class RedisSessionStore(RedisConnection redis, TimeProvider time, 
     {
         static (ulong, ulong) Parts(string v) { var d = v.IndexOf('-'); return (ulong.Parse(v[..d], CultureInfo.InvariantCulture), ulong.Parse(v[(d + 1)..], CultureInfo.InvariantCulture)); }
         return Parts(id).CompareTo(Parts(last)) > 0;
+    }
+
+    public async Task<long> CountActiveAsync(DateTimeOffset now, CancellationToken ct)
+    {
+        var db = await redis.DatabaseAsync(ct);
+        return (long)await db.ScriptEvaluateAsync(RedisSessionScripts.CountActive, [Expiries, Revocations], [now.ToUnixTimeMilliseconds()]);
     }
 
     long KeepMs => (long)_keepRevoked.TotalMilliseconds;

@@ -62,7 +62,7 @@ public sealed class SingleFilePublish : IAsyncLifetime
         return Task.CompletedTask;
     }
 
-    static string FindRepositoryRoot()
+    internal static string FindRepositoryRoot()
     {
         var folder = new DirectoryInfo(AppContext.BaseDirectory);
         while (folder is not null && !File.Exists(Path.Combine(folder.FullName, "MiniAuth.csproj"))) folder = folder.Parent;

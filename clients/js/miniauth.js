@@ -14,7 +14,7 @@
 // The bearer goes only to trusted origins: the service's (baseUrl's), the page's own, and
 // those listed in `apiOrigins`. A URL on any other origin is fetched as it is, without it.
 //
-//   import { createMiniAuth } from "https://auth.example.com/miniauth.js";
+//   import { createMiniAuth } from "@miniauth/client";  // or "https://auth.example.com/miniauth.js"
 //   const auth = createMiniAuth({
 //     baseUrl: "https://auth.example.com",
 //     apiOrigins: ["https://api.example.com"],  // exact origins: scheme, host, port if any
@@ -29,6 +29,10 @@
 //
 // Mail links land on the page as "#reset=<token>" / "#verify=<token>": takeMailLink() reads
 // and removes them, then resetPassword(token, newPassword) or verifyEmail(token).
+//
+// Importing it touches no window, document or location (server-side rendering imports it in
+// Node). A client reads the page's origin and opens the tab channel only where they exist, and
+// storage, locks and fetch only when a call needs them.
 
 export class MiniAuthError extends Error {
   constructor(status, problem) {
@@ -36,6 +40,8 @@ export class MiniAuthError extends Error {
     this.name = "MiniAuthError";
     this.status = status;
     this.problem = problem ?? null;
+    // The service's stable snake_case code ("invalid_credentials", "mfa_required", ...): branch on it.
+    this.code = typeof problem?.code === "string" ? problem.code : null;
   }
 }
 
@@ -101,10 +107,13 @@ export class MiniAuth extends EventTarget {
     this.#refreshLeewayMs = refreshLeewaySeconds * 1000;
     this.#lockTimeoutMs = lockTimeoutSeconds * 1000;
     this.#requestTimeoutMs = requestTimeoutSeconds * 1000;
-    this.#lockName = `${channelName}:refresh:${this.#baseUrl || location.origin}`;
-    this.#pendingKey = `${channelName}:logout-pending:${this.#baseUrl || location.origin}`;
-    if (typeof BroadcastChannel === "function") {
-      this.#channel = new BroadcastChannel(`${channelName}:${this.#baseUrl || location.origin}`);
+    // Outside a browser (Node, during server-side rendering) there is no page origin and no
+    // other tab: no channel is opened, so nothing keeps a server process alive.
+    const origin = this.#baseUrl || globalThis.location?.origin || "";
+    this.#lockName = `${channelName}:refresh:${origin}`;
+    this.#pendingKey = `${channelName}:logout-pending:${origin}`;
+    if (typeof BroadcastChannel === "function" && typeof globalThis.location?.origin === "string") {
+      this.#channel = new BroadcastChannel(`${channelName}:${origin}`);
       this.#channel.onmessage = (event) => this.#onTabMessage(event.data);
     }
   }
@@ -196,13 +205,57 @@ export class MiniAuth extends EventTarget {
     return second;
   }
 
+  // The current access token for a library that sends it itself (SignalR's accessTokenFactory,
+  // an axios interceptor): this one while it is fresh, else a refreshed one (the same refresh
+  // authFetch makes), or null when signed out. The caller decides where it goes: the trusted
+  // origins of authFetch do not apply to it. A failed refresh (network, 503) rejects.
+  // { refresh: true } after the library got a 401 `invalid_token`: this token is not handed out
+  // again, a new one is fetched (or null, and "signedout" with the service's reason).
+  async getAccessToken({ refresh = false } = {}) {
+    if (this.#accessToken && !refresh && !this.#nearExpiry()) return this.#accessToken;
+    return this.#refresh(this.#accessToken);
+  }
+
   async fetchProfile() { return this.#json(await this.authFetch(this.#url("/profile"))); }
+
+  // PATCH /profile { name }: the updated profile.
+  async updateProfile({ name } = {}) {
+    return this.#json(await this.authFetch(this.#url("/profile"), MiniAuth.#jsonInit("PATCH", { name })));
+  }
+
+  // POST /profile/password. On 204 every other session of the account has ended; this one goes
+  // on. A wrong current password rejects with problem.errors.currentPassword (a 400, not a 401).
+  async changePassword(currentPassword, newPassword) {
+    const res = await this.authFetch(this.#url("/profile/password"), MiniAuth.#jsonInit("POST", { currentPassword, newPassword }));
+    if (!res.ok) throw await MiniAuth.#error(res);
+  }
 
   async listSessions() { return this.#json(await this.authFetch(this.#url("/sessions"))); }
 
   async revokeSession(id) {
     const res = await this.authFetch(this.#url(`/sessions/${encodeURIComponent(id)}`), { method: "DELETE" });
     if (!res.ok) throw await MiniAuth.#error(res);
+  }
+
+  // DELETE /sessions: every session of the account, this one included. On 204 this tab and the
+  // origin's other tabs (which share its session) sign out with reason "revoked".
+  async revokeAllSessions() {
+    const res = await this.authFetch(this.#url("/sessions"), { method: "DELETE" });
+    if (res.status !== 204) throw await MiniAuth.#error(res);
+    this.#setLogoutPending(false);
+    this.#forget("revoked");
+    this.#channel?.postMessage({ type: "signedout", reason: "revoked" });
+  }
+
+  // GET /profile/activity: the account's own security events, newest first, a page at a time
+  // ({ items, next }; pass next back as `before` for the following page).
+  async listActivity({ type, before, limit } = {}) {
+    const query = new URLSearchParams();
+    if (type !== undefined) query.set("type", type);
+    if (before !== undefined && before !== null) query.set("before", before);
+    if (limit !== undefined) query.set("limit", String(limit));
+    const search = query.toString();
+    return this.#json(await this.authFetch(this.#url(`/profile/activity${search ? `?${search}` : ""}`)));
   }
 
   // ---- recovery and email ---------------------------------------------------------------
@@ -464,9 +517,12 @@ export class MiniAuth extends EventTarget {
     else if (message?.type === "signedout") {
       this.#pendingHere = false;
       this.#logoutBearer = null;
-      this.#forget(message.reason === "account_deleted" ? "account_deleted" : "logout-in-other-tab");
+      this.#forget(MiniAuth.#sharedReasons.has(message.reason) ? message.reason : "logout-in-other-tab");
     }
   }
+
+  // What a tab's "signedout" may tell the others; any other message reads as a logout there.
+  static #sharedReasons = new Set(["account_deleted", "revoked"]);
 
   // ---- trusted origins ----------------------------------------------------------------
 
@@ -478,13 +534,15 @@ export class MiniAuth extends EventTarget {
   static #trustedOriginsFor(baseUrl, apiOrigins) {
     let service;
     try {
-      service = new URL(baseUrl || location.href, location.href).origin;
+      // No page (server-side rendering) and no baseUrl: no service origin to trust yet.
+      const page = globalThis.location?.href;
+      service = baseUrl || page ? new URL(baseUrl || page, page).origin : null;
     } catch {
       throw new TypeError(`MiniAuth: baseUrl must be a URL such as "https://auth.example.com"; got ${JSON.stringify(baseUrl)}.`);
     }
     if (!Array.isArray(apiOrigins))
       throw new TypeError(`MiniAuth: apiOrigins must be an array of origins such as ["https://api.example.com"]; got ${JSON.stringify(apiOrigins)}.`);
-    const trusted = new Set([service, location.origin].filter(MiniAuth.#isWebOrigin));
+    const trusted = new Set([service, globalThis.location?.origin].filter(MiniAuth.#isWebOrigin));
     for (const entry of apiOrigins) trusted.add(MiniAuth.#exactOrigin(entry));
     return trusted;
   }
@@ -504,7 +562,7 @@ export class MiniAuth extends EventTarget {
 
   // Only http(s) origins are ever trusted: an opaque origin ("null": a sandboxed or file:
   // page) would otherwise match every other opaque one.
-  static #isWebOrigin(origin) { return /^https?:\/\//.test(origin); }
+  static #isWebOrigin(origin) { return typeof origin === "string" && /^https?:\/\//.test(origin); }
 
   // The request's origin, resolved as fetch() resolves it (against the document's base URL). A
   // different scheme, host or port is a different origin, so http: never gets the token of
@@ -517,7 +575,7 @@ export class MiniAuth extends EventTarget {
       const url = input instanceof Request ? input.url : input instanceof URL ? input.href
         : typeof input === "string" ? input : null;
       if (url === null) return false;
-      return this.#trustedOrigins.has(new URL(url, globalThis.document?.baseURI ?? location.href).origin);
+      return this.#trustedOrigins.has(new URL(url, globalThis.document?.baseURI ?? globalThis.location?.href).origin);
     } catch {
       return false;
     }
