@@ -48,6 +48,10 @@ export class MiniAuthError extends Error {
 export interface MfaChallenge {
   /** The second factors this account accepts, e.g. ["totp", "recovery_code"]. */
   methods: string[];
+  /** How many more codes the MFA token takes. */
+  attemptsLeft: number;
+  /** The previous wrong code's error (code "invalid_mfa_code"), or null on the first ask. */
+  error: MiniAuthError | null;
 }
 
 /** The second factor the user typed: a TOTP code or one of the recovery codes. */
@@ -77,7 +81,7 @@ export interface Profile {
   id: string;
   email: string;
   emailVerified: boolean;
-  name: string | null;
+  name: string;
   roles: string[];
   /** ISO-8601 UTC. */
   createdAt: string;
@@ -122,16 +126,13 @@ export interface TotpSetup {
   secret: string;
   /** otpauth:// URI, for a QR code. */
   otpauthUri: string;
-}
-
-export interface TotpConfirmation {
-  /** Ten single-use recovery codes, shown once. */
-  recoveryCodes: string[];
+  /** The otpauth URI as an SVG QR code, made by the service (no third party sees the secret). */
+  qrCodeSvg: string;
 }
 
 export interface Passkey {
   id: string;
-  name: string | null;
+  name: string;
   createdAt: string;
   lastUsedAt: string | null;
 }
@@ -206,14 +207,15 @@ export class MiniAuth extends EventTarget {
 
   // multi-factor sign-in
   startTotp(currentPassword: string): Promise<TotpSetup>;
-  confirmTotp(code: string): Promise<TotpConfirmation>;
+  /** Resolves to the ten single-use recovery codes, shown once. */
+  confirmTotp(code: string): Promise<string[]>;
   removeTotp(currentPassword: string): Promise<void>;
 
   // passkeys
-  registerPasskey(options?: { name?: string }): Promise<Passkey>;
+  registerPasskey(options?: { name?: string; signal?: AbortSignal }): Promise<Passkey>;
   listPasskeys(): Promise<Passkey[]>;
   removePasskey(id: string): Promise<void>;
-  loginWithPasskey(): Promise<void>;
+  loginWithPasskey(options?: { signal?: AbortSignal }): Promise<void>;
 }
 
 export function createMiniAuth(options?: MiniAuthOptions): MiniAuth;

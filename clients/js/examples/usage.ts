@@ -64,7 +64,7 @@ async function main(): Promise<void> {
   while (page.next !== null) page = await auth.listActivity({ before: page.next, limit: 20 });
 
   const totp = await auth.startTotp("an even longer passphrase");
-  const { recoveryCodes } = await auth.confirmTotp("123456");
+  const recoveryCodes: string[] = await auth.confirmTotp("123456");
   console.log(totp.otpauthUri, recoveryCodes.length, verified);
 
   const passkey = await auth.registerPasskey({ name: "laptop" });
