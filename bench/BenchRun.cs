@@ -42,6 +42,8 @@ public static class BenchRun
                 ? await StartMiniAuthAsync(options.BaselineName, Path.GetFullPath(baselineDll, root), store.FullName, root, options.Argon2)
                 : null;
             if (baseline is not null) targets.Add(new Target(baseline, LoadGenerator.ClientFor(baseline)));
+            await using var identity = options.SkipIdentity ? null : await IdentityPeer.StartAsync(self, selfArgs, root, store.FullName);
+            using var identityClient = identity is null ? null : LoadGenerator.ClientFor(identity);
 
             using var bareClient = LoadGenerator.ClientFor(bare);
             using var jwtClient = LoadGenerator.ClientFor(jwt);
@@ -51,6 +53,7 @@ public static class BenchRun
             foreach (var target in targets)
                 idle.Add((target.Server.Name + " just started", target.Server.ResidentBytes() / 1048576.0, target.Server.PrivateBytes() / 1048576.0));
             foreach (var target in targets) target.Users = await SetUpUsersAsync(target.Client, accounts);
+            var identityUsers = identityClient is null ? [] : await IdentityPeer.SetUpUsersAsync(identityClient, options.Users);
             var ceilingToken = (await jwtClient.GetFromJsonAsync<JsonElement>("/token")).GetProperty("accessToken").GetString()!;
             var ceilingUsers = targets[0].Users.Take(options.Users).ToList();
 
@@ -110,6 +113,8 @@ public static class BenchRun
                     };
                     await Run(name, target.Server, vus, step);
                 }
+                // The framework's own auth on the same path, right after MiniAuth's (bench/IdentityPeer.cs).
+                if (identity is not null && IdentityPeer.Paths.ContainsKey(name)) await Run(name, identity, identityUsers, IdentityPeer.Step(identityClient!, name));
             }
             // The ceilings again: how far the machine drifted during the run.
             await Run("ceiling (again)", bare, ceilingUsers, Bare);
