@@ -36,6 +36,8 @@ public sealed partial class LiteDbContext : IDisposable
         Sessions = Database.GetCollection<SessionRecord>("sessions");
         Sessions.EnsureIndex(s => s.UserId);
         Sessions.EnsureIndex(s => s.ExpiresAt);
+        // The sweeper finds revoked sessions through it (no scan of every session).
+        Sessions.EnsureIndex(s => s.RevokedAt);
         SigningKeys = Database.GetCollection<SigningKeyRecord>("signingKeys");
         LoginFailures = Database.GetCollection<LoginFailureRecord>("loginFailures");
         LoginFailures.EnsureIndex(f => f.WindowEndsAt);
@@ -58,7 +60,6 @@ public sealed partial class LiteDbContext : IDisposable
 
     // Serialize the read-compare-write steps of a collection (rotation against revocation,
     // a rename against a password change, two failures counted at once).
-    internal Lock SessionWrites { get; } = new();
     internal Lock UserWrites { get; } = new();
     internal Lock LoginFailureWrites { get; } = new();
     internal Lock AccountTokenWrites { get; } = new();

@@ -79,10 +79,18 @@ public sealed class RedisSessionStore(RedisConnection redis, TimeProvider time, 
     {
         var db = await redis.DatabaseAsync(ct);
         var cutoff = endedBefore.ToUnixTimeMilliseconds();
-        var deleted = await db.ScriptEvaluateAsync(RedisSessionScripts.DeleteEnded, [Expiries, Revocations],
-            [cutoff, cutoff, SessionKeyPrefix, UserIndexPrefix]);
-        return (int)deleted;
+        // A script blocks the whole Redis while it runs: many short ones, each a few milliseconds.
+        var total = 0;
+        while (true)
+        {
+            var result = (RedisResult[])(await db.ScriptEvaluateAsync(RedisSessionScripts.DeleteEnded, [Expiries, Revocations],
+                [cutoff, cutoff, SessionKeyPrefix, UserIndexPrefix, DeleteBatch]))!;
+            total += (int)result[0];
+            if ((int)result[1] < DeleteBatch || ct.IsCancellationRequested) return total;
+        }
     }
+
+    const int DeleteBatch = 500;
 
     long KeepMs => (long)_keepRevoked.TotalMilliseconds;
 
