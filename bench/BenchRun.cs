@@ -26,6 +26,7 @@ public static class BenchRun
         var store = Directory.CreateTempSubdirectory("miniauth-bench-");
         var (self, selfArgs) = SelfCommand();
         var results = new List<ScenarioResult>();
+        var sections = new System.Text.StringBuilder();
         var idle = new List<(string Server, double MiB, double PrivateMiB)>();
         try
         {
@@ -116,6 +117,8 @@ public static class BenchRun
                 // The framework's own auth on the same path, right after MiniAuth's (bench/IdentityPeer.cs).
                 if (identity is not null && IdentityPeer.Paths.ContainsKey(name)) await Run(name, identity, identityUsers, IdentityPeer.Step(identityClient!, name));
             }
+            if (chosen.Contains("bigstore")) await BigStore.RunAsync(options, miniAuthDll, root, (n, s, v, step) => Run(n, s, v, step));
+            if (chosen.Contains("sweep")) sections.Append(await SweepUnderLoad.RunAsync(options, miniAuthDll, root));
             // The ceilings again: how far the machine drifted during the run.
             await Run("ceiling (again)", bare, ceilingUsers, Bare);
             await Run("ceiling (again)", jwt, ceilingUsers, Jwt);
@@ -133,10 +136,10 @@ public static class BenchRun
 
         var report = new Report(options, results, hashing, idle, Environment.ProcessorCount, started, loadBefore,
             File.ReadAllText("/proc/loadavg").Split(' ')[0]);
-        await File.WriteAllTextAsync(Path.Combine(output, "results.md"), report.Markdown());
+        await File.WriteAllTextAsync(Path.Combine(output, "results.md"), report.Markdown() + sections);
         await File.WriteAllTextAsync(Path.Combine(output, "chart.svg"), report.Svg());
         Console.WriteLine();
-        Console.WriteLine(report.Markdown());
+        Console.WriteLine(report.Markdown() + sections);
         Console.WriteLine($"Written: {Path.Combine(output, "results.md")} and chart.svg");
         return results.Any(r => r.Errors > 0) ? 1 : 0;
     }
@@ -148,7 +151,7 @@ public static class BenchRun
         public List<VirtualUser> Users { get; set; } = [];
     }
 
-    static Task<ServerProcess> StartMiniAuthAsync(string name, string dll, string storeFolder, string root, Argon2Settings argon2,
+    internal static Task<ServerProcess> StartMiniAuthAsync(string name, string dll, string storeFolder, string root, Argon2Settings argon2,
         IEnumerable<string>? extra = null)
     {
         var environment = new Dictionary<string, string>
@@ -177,7 +180,7 @@ public static class BenchRun
         return users;
     }
 
-    static async Task<bool> GetAsync(HttpClient client, string path, string? bearer)
+    internal static async Task<bool> GetAsync(HttpClient client, string path, string? bearer)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         if (bearer is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
@@ -187,7 +190,7 @@ public static class BenchRun
     }
 
     // Body delivery: the refresh token travels in the Authorization header and comes back in the body.
-    static async Task<bool> RestoreAsync(HttpClient client, VirtualUser user)
+    internal static async Task<bool> RestoreAsync(HttpClient client, VirtualUser user)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/auth/restoreAccessToken");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", user.RefreshToken);
@@ -195,7 +198,7 @@ public static class BenchRun
         return await ReadTokensAsync(response, user);
     }
 
-    static async Task<bool> LoginAsync(HttpClient client, VirtualUser user)
+    internal static async Task<bool> LoginAsync(HttpClient client, VirtualUser user)
     {
         using var response = await client.PostAsJsonAsync("/auth/login",
             new { email = user.Email, password = Password, refreshTokenDelivery = "body" });

@@ -50,7 +50,8 @@ public sealed class Report(BenchOptions options, IReadOnlyList<ScenarioResult> r
                 $"({(drift[^1] / drift[0] - 1) * 100:+0;-0} %): the ratios use their mean. The bare ceiling averaged {BareRps:F0} req/s."));
 
         md.Append(IdentityPeer.Comparison(results));
-        var baselines = results.Where(r => !r.Server.StartsWith("ceiling", StringComparison.Ordinal) && r.Server is not "MiniAuth" and not IdentityPeer.Name).ToList();
+        md.Append(BigStore.Comparison(results));
+        var baselines = results.Where(r => options.Baseline is not null && r.Server == options.BaselineName).ToList();
         if (baselines.Count > 0)
         {
             md.AppendLine().AppendLine($"Before and after, same run: MiniAuth against {baselines[0].Server}.").AppendLine();
