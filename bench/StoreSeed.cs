@@ -69,7 +69,7 @@ public sealed class StoreSeed : IDisposable
 
     // Moves the end of every session whose id starts with prefix to expiresAt, all at once.
     public int SetExpiry(string prefix, DateTimeOffset expiresAt) =>
-        _sessions.UpdateMany(BsonExpression.Create("EXTEND($, { ExpiresAt: @0 })", new BsonValue(expiresAt.UtcTicks)),
+        _sessions.UpdateMany(BsonExpression.Create("{ ExpiresAt: @0 }", new BsonValue(expiresAt.UtcTicks)),
             BsonExpression.Create("_id LIKE @0", new BsonValue(prefix + "%")));
 
     public void Dispose() => _db.Dispose();
