@@ -53,19 +53,25 @@ public sealed class StoreSeed : IDisposable
     public void AddSessions(string prefix, int count, Func<int, int> userOf, DateTimeOffset expiresAt)
     {
         var now = DateTimeOffset.UtcNow.UtcTicks;
-        _sessions.InsertBulk(Enumerable.Range(0, count).Select(i => new BsonDocument
-        {
-            ["_id"] = $"{prefix}{i:D16}",
-            ["UserId"] = UserId(userOf(i)),
-            ["CurrentJti"] = Convert.ToBase64String(Encoding.ASCII.GetBytes($"jti{i:D13}")),
-            ["CurrentIssuedAt"] = now,
-            ["CreatedAt"] = now,
-            ["LastUsedAt"] = now,
-            ["ExpiresAt"] = expiresAt.UtcTicks,
-            ["IpAddress"] = "127.0.0.1",
-            ["UserAgent"] = "bench seed",
-        }), batchSize: 20_000);
+        // One transaction per chunk: LiteDB keeps a transaction's pages in memory until it commits.
+        for (var from = 0; from < count; from += Chunk)
+            _sessions.InsertBulk(Enumerable.Range(from, Math.Min(Chunk, count - from)).Select(i => Session(prefix, i, userOf(i), expiresAt, now)));
     }
+
+    const int Chunk = 50_000;
+
+    static BsonDocument Session(string prefix, int i, int user, DateTimeOffset expiresAt, long now) => new()
+    {
+        ["_id"] = $"{prefix}{i:D16}",
+        ["UserId"] = UserId(user),
+        ["CurrentJti"] = Convert.ToBase64String(Encoding.ASCII.GetBytes($"jti{i:D13}")),
+        ["CurrentIssuedAt"] = now,
+        ["CreatedAt"] = now,
+        ["LastUsedAt"] = now,
+        ["ExpiresAt"] = expiresAt.UtcTicks,
+        ["IpAddress"] = "127.0.0.1",
+            ["UserAgent"] = "bench seed",
+    };
 
     // Moves the end of every session whose id starts with prefix to expiresAt, all at once.
     public int SetExpiry(string prefix, DateTimeOffset expiresAt) =>
