@@ -70,7 +70,7 @@ public sealed class StoreSeed : IDisposable
         ["LastUsedAt"] = now,
         ["ExpiresAt"] = expiresAt.UtcTicks,
         ["IpAddress"] = "127.0.0.1",
-            ["UserAgent"] = "bench seed",
+        ["UserAgent"] = "bench seed",
     };
 
     // Moves the end of every session whose id starts with prefix to expiresAt, all at once.
