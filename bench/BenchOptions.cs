@@ -16,6 +16,8 @@ public sealed record BenchOptions
     public string Output { get; init; } = "bench/results";
     public bool SkipBuild { get; init; }
     public bool SkipHashing { get; init; }
+    // The ASP.NET Core Identity peer runs fetchProfile, restoreAccessToken and login unless skipped.
+    public bool SkipIdentity { get; init; }
     // MiniAuth's Argon2id parameters for the run, and the engines' probe (default: MiniAuth's own).
     public Argon2Settings Argon2 { get; init; } = new(19456, 2, 1);
     // Another build's MiniAuth.dll, run beside this one through the same scenarios (before/after).
@@ -44,12 +46,13 @@ public sealed record BenchOptions
                 "--note" => options with { Note = Next() },
                 "--skip-build" => options with { SkipBuild = true },
                 "--skip-hashing" => options with { SkipHashing = true },
+                "--skip-identity" => options with { SkipIdentity = true },
                 "--argon2" => options with { Argon2 = Argon2Settings.Parse(Next()) },
                 "--baseline" => options with { Baseline = Next() },
                 "--baseline-name" => options with { BaselineName = Next() },
                 "--miniauth-env" => options with { MiniAuthEnvironment = [.. options.MiniAuthEnvironment, Next()] },
                 var other => throw new ArgumentException($"Unknown option {other}. Options: --duration s --warmup s --users n " +
-                    "--max-requests n --burst n --scenarios a,b --out dir --note text --skip-build --skip-hashing --argon2 m=19456,t=2,p=1 --baseline path/to/MiniAuth.dll --baseline-name text --miniauth-env KEY=VALUE"),
+                    "--max-requests n --burst n --scenarios a,b --out dir --note text --skip-build --skip-hashing --skip-identity --argon2 m=19456,t=2,p=1 --baseline path/to/MiniAuth.dll --baseline-name text --miniauth-env KEY=VALUE"),
             };
         }
         if (options.Duration is <= 0 or > 600) throw new ArgumentException("--duration must be between 0 and 600 seconds.");

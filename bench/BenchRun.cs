@@ -26,6 +26,7 @@ public static class BenchRun
         var store = Directory.CreateTempSubdirectory("miniauth-bench-");
         var (self, selfArgs) = SelfCommand();
         var results = new List<ScenarioResult>();
+        var sections = new System.Text.StringBuilder();
         var idle = new List<(string Server, double MiB, double PrivateMiB)>();
         try
         {
@@ -42,6 +43,8 @@ public static class BenchRun
                 ? await StartMiniAuthAsync(options.BaselineName, Path.GetFullPath(baselineDll, root), store.FullName, root, options.Argon2)
                 : null;
             if (baseline is not null) targets.Add(new Target(baseline, LoadGenerator.ClientFor(baseline)));
+            await using var identity = options.SkipIdentity ? null : await IdentityPeer.StartAsync(self, selfArgs, root, store.FullName);
+            using var identityClient = identity is null ? null : LoadGenerator.ClientFor(identity);
 
             using var bareClient = LoadGenerator.ClientFor(bare);
             using var jwtClient = LoadGenerator.ClientFor(jwt);
@@ -51,6 +54,7 @@ public static class BenchRun
             foreach (var target in targets)
                 idle.Add((target.Server.Name + " just started", target.Server.ResidentBytes() / 1048576.0, target.Server.PrivateBytes() / 1048576.0));
             foreach (var target in targets) target.Users = await SetUpUsersAsync(target.Client, accounts);
+            var identityUsers = identityClient is null ? [] : await IdentityPeer.SetUpUsersAsync(identityClient, options.Users);
             var ceilingToken = (await jwtClient.GetFromJsonAsync<JsonElement>("/token")).GetProperty("accessToken").GetString()!;
             var ceilingUsers = targets[0].Users.Take(options.Users).ToList();
 
@@ -110,7 +114,12 @@ public static class BenchRun
                     };
                     await Run(name, target.Server, vus, step);
                 }
+                // The framework's own auth on the same path, right after MiniAuth's (bench/IdentityPeer.cs).
+                if (identity is not null && IdentityPeer.Paths.ContainsKey(name)) await Run(name, identity, identityUsers, IdentityPeer.Step(identityClient!, name));
             }
+            if (chosen.Contains("bigstore")) await BigStore.RunAsync(options, miniAuthDll, root, (n, s, v, step) => Run(n, s, v, step));
+            if (chosen.Contains("sweep")) sections.Append(await SweepUnderLoad.RunAsync(options, miniAuthDll, root));
+            if (chosen.Contains("scaleout2")) sections.Append(await ScaleOut.RunAsync(options, miniAuthDll, root));
             // The ceilings again: how far the machine drifted during the run.
             await Run("ceiling (again)", bare, ceilingUsers, Bare);
             await Run("ceiling (again)", jwt, ceilingUsers, Jwt);
@@ -128,10 +137,10 @@ public static class BenchRun
 
         var report = new Report(options, results, hashing, idle, Environment.ProcessorCount, started, loadBefore,
             File.ReadAllText("/proc/loadavg").Split(' ')[0]);
-        await File.WriteAllTextAsync(Path.Combine(output, "results.md"), report.Markdown());
+        await File.WriteAllTextAsync(Path.Combine(output, "results.md"), report.Markdown() + sections);
         await File.WriteAllTextAsync(Path.Combine(output, "chart.svg"), report.Svg());
         Console.WriteLine();
-        Console.WriteLine(report.Markdown());
+        Console.WriteLine(report.Markdown() + sections);
         Console.WriteLine($"Written: {Path.Combine(output, "results.md")} and chart.svg");
         return results.Any(r => r.Errors > 0) ? 1 : 0;
     }
@@ -182,7 +191,7 @@ public static class BenchRun
     }
 
     // Body delivery: the refresh token travels in the Authorization header and comes back in the body.
-    static async Task<bool> RestoreAsync(HttpClient client, VirtualUser user)
+    internal static async Task<bool> RestoreAsync(HttpClient client, VirtualUser user)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/auth/restoreAccessToken");
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", user.RefreshToken);

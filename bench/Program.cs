@@ -4,6 +4,7 @@ using MiniAuth.Bench;
 // probe, started as separate processes so each one's CPU and memory are its own.
 return args switch
 {
+    ["serve", "identity", ..] => IdentityPeer.Serve(args[2..]),
     ["serve", var mode, ..] => Ceilings.Serve(mode, args[2..]),
     ["hash-probe", ..] => HashProbe.Run(args[1..]),
     ["paging", ..] => await UserPaging.RunAsync(args[1..]),

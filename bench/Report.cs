@@ -49,7 +49,9 @@ public sealed class Report(BenchOptions options, IReadOnlyList<ScenarioResult> r
                 $"The JwtBearer ceiling ran {drift[0]:F0} req/s before the MiniAuth scenarios and {drift[^1]:F0} after " +
                 $"({(drift[^1] / drift[0] - 1) * 100:+0;-0} %): the ratios use their mean. The bare ceiling averaged {BareRps:F0} req/s."));
 
-        var baselines = results.Where(r => !r.Server.StartsWith("ceiling", StringComparison.Ordinal) && r.Server != "MiniAuth").ToList();
+        md.Append(IdentityPeer.Comparison(results));
+        md.Append(BigStore.Comparison(results));
+        var baselines = results.Where(r => options.Baseline is not null && r.Server == options.BaselineName).ToList();
         if (baselines.Count > 0)
         {
             md.AppendLine().AppendLine($"Before and after, same run: MiniAuth against {baselines[0].Server}.").AppendLine();
@@ -143,7 +145,7 @@ public sealed class Report(BenchOptions options, IReadOnlyList<ScenarioResult> r
             var y = top + i * rowHeight + barHeight - 4;
             svg.AppendLine(string.Create(Inv, $"<text x=\"{labelWidth - 8}\" y=\"{y}\" text-anchor=\"end\">{Escape(rows[i].Server.StartsWith("ceiling", StringComparison.Ordinal) ? rows[i].Server + (rows[i].Scenario.Contains("again") ? " (again)" : "") : rows[i].Scenario + " — " + rows[i].Server)}</text>"));
         }
-        svg.AppendLine(string.Create(Inv, $"<text x=\"10\" y=\"{height - 16}\" fill=\"#555\">Grey: ceilings (bare Minimal API, stock JwtBearer ES256). Blue: MiniAuth. Orange: the baseline build, if any. Written by bench/ (dotnet run -c Release --project bench).</text>"));
+        svg.AppendLine(string.Create(Inv, $"<text x=\"10\" y=\"{height - 16}\" fill=\"#555\">Grey: ceilings (bare Minimal API, stock JwtBearer ES256). Blue: MiniAuth. Green: ASP.NET Core Identity. Orange: the baseline build, if any. Written by bench/ (dotnet run -c Release --project bench).</text>"));
         svg.AppendLine("</svg>");
         return svg.ToString();
 
@@ -166,7 +168,7 @@ public sealed class Report(BenchOptions options, IReadOnlyList<ScenarioResult> r
                 var v = value(rows[i]);
                 if (!(v > 0) || !double.IsFinite(v)) continue;
                 var y = top + i * rowHeight;
-                var colour = rows[i].Server.StartsWith("ceiling", StringComparison.Ordinal) ? "#9e9e9e" : rows[i].Server == "MiniAuth" ? "#1f77b4" : "#ff7f0e";
+                var colour = rows[i].Server.StartsWith("ceiling", StringComparison.Ordinal) ? "#9e9e9e" : rows[i].Server == "MiniAuth" ? "#1f77b4" : rows[i].Server == IdentityPeer.Name ? "#2ca02c" : "#ff7f0e";
                 var w = Math.Max(1, X(v) - x0);
                 s.AppendLine(string.Create(Inv, $"<rect x=\"{x0}\" y=\"{y}\" width=\"{w:F1}\" height=\"{barHeight}\" fill=\"{colour}\"/>"));
                 s.AppendLine(string.Create(Inv, $"<text x=\"{x0 + w + 4:F1}\" y=\"{y + barHeight - 4}\" font-size=\"11\">{v:F0} (×{v / reference:F2})</text>"));

@@ -17,6 +17,14 @@ public sealed class ServerProcess : IAsyncDisposable
         Address = address;
     }
 
+    System.Text.StringBuilder _output = new();
+
+    // What the server wrote so far (its logs at the level the run set).
+    public string Output()
+    {
+        lock (_output) return _output.ToString();
+    }
+
     public string Name { get; }
     public Uri Address { get; }
     public int Pid => _process.Id;
@@ -49,7 +57,7 @@ public sealed class ServerProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
 
-        var server = new ServerProcess(name, process, address);
+        var server = new ServerProcess(name, process, address) { _output = output };
         using var probe = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(2) };
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < TimeSpan.FromSeconds(90))

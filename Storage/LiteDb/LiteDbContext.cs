@@ -38,6 +38,8 @@ public sealed partial class LiteDbContext : IDisposable
         Sessions.EnsureIndex(s => s.ExpiresAt);
         RevokedSessions = Database.GetCollection<RevokedSessionRecord>("revokedSessions", BsonAutoId.Int64);
         RevokedSessions.EnsureIndex(r => r.RevokedAt);
+        // The sweeper finds revoked sessions through it (no scan of every session).
+        Sessions.EnsureIndex(s => s.RevokedAt);
         SigningKeys = Database.GetCollection<SigningKeyRecord>("signingKeys");
         LoginFailures = Database.GetCollection<LoginFailureRecord>("loginFailures");
         LoginFailures.EnsureIndex(f => f.WindowEndsAt);
@@ -67,7 +69,6 @@ public sealed partial class LiteDbContext : IDisposable
 
     // Serialize the read-compare-write steps of a collection (rotation against revocation,
     // a rename against a password change, two failures counted at once).
-    internal Lock SessionWrites { get; } = new();
     internal Lock UserWrites { get; } = new();
     internal Lock LoginFailureWrites { get; } = new();
     internal Lock AccountTokenWrites { get; } = new();

@@ -112,7 +112,7 @@ internal static class RedisSessionScripts
         """;
 
     // KEYS: expiries, revocations. ARGV: now unix ms, revoked-before unix ms, session key prefix,
-    // user index prefix.
+    // user index prefix, how many ids at most (one batch). Returns {deleted, ids visited}.
     public const string DeleteEnded = """
         local n = 0
         local function drop(id)
@@ -125,9 +125,13 @@ internal static class RedisSessionScripts
             redis.call('ZREM', KEYS[1], id)
             redis.call('ZREM', KEYS[2], id)
         end
-        for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1], 'LIMIT', 0, 10000)) do drop(id) end
-        for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[2], 'LIMIT', 0, 10000)) do drop(id) end
-        return n
+        local seen = 0
+        local limit = tonumber(ARGV[5])
+        for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. ARGV[1], 'LIMIT', 0, limit)) do drop(id); seen = seen + 1 end
+        if seen < limit then
+            for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[2], '-inf', '(' .. ARGV[2], 'LIMIT', 0, limit - seen)) do drop(id); seen = seen + 1 end
+        end
+        return { n, seen }
         """;
 
     // KEYS: expiries, revocations. ARGV: now unix ms. The sessions not yet expired, less those of

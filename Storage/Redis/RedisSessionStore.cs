@@ -81,9 +81,15 @@ public sealed class RedisSessionStore(RedisConnection redis, TimeProvider time, 
     {
         var db = await redis.DatabaseAsync(ct);
         var cutoff = endedBefore.ToUnixTimeMilliseconds();
-        var deleted = await db.ScriptEvaluateAsync(RedisSessionScripts.DeleteEnded, [Expiries, Revocations],
-            [cutoff, cutoff, SessionKeyPrefix, UserIndexPrefix]);
-        return (int)deleted;
+        // A script blocks the whole Redis while it runs: many short ones, each a few milliseconds.
+        var total = 0;
+        while (true)
+        {
+            var result = (RedisResult[])(await db.ScriptEvaluateAsync(RedisSessionScripts.DeleteEnded, [Expiries, Revocations],
+                [cutoff, cutoff, SessionKeyPrefix, UserIndexPrefix, DeleteBatch]))!;
+            total += (int)result[0];
+            if ((int)result[1] < DeleteBatch || ct.IsCancellationRequested) return total;
+        }
     }
 
     public async Task<RevokedSessionsPage?> ListRevokedAsync(string? after, DateTimeOffset revokedSince, int limit, CancellationToken ct)
@@ -123,6 +129,8 @@ public sealed class RedisSessionStore(RedisConnection redis, TimeProvider time, 
         var db = await redis.DatabaseAsync(ct);
         return (long)await db.ScriptEvaluateAsync(RedisSessionScripts.CountActive, [Expiries, Revocations], [now.ToUnixTimeMilliseconds()]);
     }
+
+    const int DeleteBatch = 500;
 
     long KeepMs => (long)_keepRevoked.TotalMilliseconds;
 
