@@ -2,56 +2,50 @@ using LiteDB;
 
 namespace MiniAuth.Storage.LiteDb;
 
-// LiteDB has no async API: each method does its synchronous work and returns a finished task.
 // The session rules are SessionRecord's; the lock makes each read-compare-write one step.
 public sealed class LiteDbSessionStore(LiteDbContext db) : ISessionStore
 {
-    public Task CreateAsync(SessionRecord session, CancellationToken ct)
-    {
-        db.Sessions.Insert(session);
-        return Task.CompletedTask;
-    }
+    public Task CreateAsync(SessionRecord session, CancellationToken ct) => db.Write(() => db.Sessions.Insert(session));
 
     public Task<SessionRecord?> FindAsync(string id, CancellationToken ct) =>
-        Task.FromResult<SessionRecord?>(db.Sessions.FindById(id));
+        db.Read<SessionRecord?>(() => db.Sessions.FindById(id));
 
-    public Task<bool> TryRotateAsync(string id, string expectedJti, SessionRotation rotation, CancellationToken ct)
+    public Task<bool> TryRotateAsync(string id, string expectedJti, SessionRotation rotation, CancellationToken ct) => db.Write(() =>
     {
         lock (db.SessionWrites)
         {
             var session = db.Sessions.FindById(id);
-            if (session is null || !session.CanRotateFrom(expectedJti)) return Task.FromResult(false);
+            if (session is null || !session.CanRotateFrom(expectedJti)) return false;
             session.Apply(rotation);
-            return Task.FromResult(db.Sessions.Update(session));
+            return db.Sessions.Update(session);
         }
-    }
+    });
 
-    public Task<bool> RevokeAsync(string id, string reason, DateTimeOffset now, CancellationToken ct)
+    public Task<bool> RevokeAsync(string id, string reason, DateTimeOffset now, CancellationToken ct) => db.Write(() =>
     {
         lock (db.SessionWrites)
         {
             var session = db.Sessions.FindById(id);
-            return Task.FromResult(session is not null && session.TryRevoke(reason, now) && db.Sessions.Update(session));
+            return session is not null && session.TryRevoke(reason, now) && db.Sessions.Update(session);
         }
-    }
+    });
 
-    public Task<int> RevokeAllForUserAsync(string userId, string reason, DateTimeOffset now, string? exceptSessionId, CancellationToken ct)
-    {
-        lock (db.SessionWrites)
+    public Task<int> RevokeAllForUserAsync(string userId, string reason, DateTimeOffset now, string? exceptSessionId, CancellationToken ct) =>
+        db.Write(() =>
         {
-            var revoked = db.Sessions.Find(Query.EQ(nameof(SessionRecord.UserId), userId))
-                .Where(s => s.Id != exceptSessionId)
-                .ToList()
-                .Count(s => s.TryRevoke(reason, now) && db.Sessions.Update(s));
-            return Task.FromResult(revoked);
-        }
-    }
+            lock (db.SessionWrites)
+            {
+                return db.Sessions.Find(Query.EQ(nameof(SessionRecord.UserId), userId))
+                    .Where(s => s.Id != exceptSessionId)
+                    .ToList()
+                    .Count(s => s.TryRevoke(reason, now) && db.Sessions.Update(s));
+            }
+        });
 
     public Task<IReadOnlyList<SessionRecord>> ListForUserAsync(string userId, CancellationToken ct) =>
-        Task.FromResult<IReadOnlyList<SessionRecord>>(
-            db.Sessions.Find(Query.EQ(nameof(SessionRecord.UserId), userId)).ToList());
+        db.Read<IReadOnlyList<SessionRecord>>(() => db.Sessions.Find(Query.EQ(nameof(SessionRecord.UserId), userId)).ToList());
 
-    public Task<int> DeleteEndedAsync(DateTimeOffset endedBefore, CancellationToken ct)
+    public Task<int> DeleteEndedAsync(DateTimeOffset endedBefore, CancellationToken ct) => db.Write(() =>
     {
         lock (db.SessionWrites)
         {
@@ -61,7 +55,7 @@ public sealed class LiteDbSessionStore(LiteDbContext db) : ISessionStore
                 Query.And(
                     Query.Not(nameof(SessionRecord.RevokedAt), BsonValue.Null),
                     Query.LT(nameof(SessionRecord.RevokedAt), LiteDbContext.Serialize(endedBefore))));
-            return Task.FromResult(db.Sessions.DeleteMany(ended));
+            return db.Sessions.DeleteMany(ended);
         }
-    }
+    });
 }
