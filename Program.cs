@@ -32,6 +32,7 @@ builder.Services.AddBearerAuthentication();
 builder.Services.AddAdmin();
 builder.Services.AddBrowserAccess();
 builder.Services.AddMiniAuthApi();
+builder.Services.AddHostedService<StartBanner>();
 
 if (AdminCommands.Requested(args))
 {
@@ -65,8 +66,7 @@ app.MapHealthApi();
 
 try
 {
-    // Settings are checked before the host starts, which would log each failure with a stack trace.
-    app.Services.GetService<IStartupValidator>()?.Validate();
+    await StartupFailure.CheckAsync(app.Services);
     await app.RunAsync();
 }
 catch (Exception e) when (StartupFailure.IsOwnProcess && StartupFailure.Describe(e) is { } reason)

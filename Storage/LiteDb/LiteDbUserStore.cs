@@ -133,6 +133,8 @@ public sealed class LiteDbUserStore(LiteDbContext db) : IUserStore
         }
     });
 
+    public Task<bool> AnyEnabledWithRoleAsync(string role, CancellationToken ct) => db.Read(() => AnotherHolds("", role));
+
     bool AnotherHolds(string id, string role) =>
         db.Users.Query().Where("$.Roles[*] ANY = @0", role).ToEnumerable().Any(u => u.Id != id && UserChanges.IsEnabledHolder(u, role));
 
