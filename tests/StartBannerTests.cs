@@ -87,4 +87,14 @@ public class StartBannerTests
 
         Assert.Equal("users and signing keys in PostgreSQL at db.internal:5433 database auth; sessions in Redis at redis.internal:6380", told);
     }
+
+    [Fact]
+    public async Task TheServiceAsAnOperatorStartsItWarnsOfPlainHttpWithoutATrustedProxy()
+    {
+        await using var service = await RunningService.StartAsync();
+
+        await service.WaitForLineAsync("MiniAuth started (Production)");
+        await service.WaitForLineAsync($"demo page: {service.Address.ToString().TrimEnd('/')}/");
+        await service.WaitForLineAsync($"Listening on plain http ({service.Address.ToString().TrimEnd('/')}) with no trusted proxy");
+    }
 }
