@@ -22,6 +22,7 @@ public sealed partial class LiteDbContext : IDisposable
     // Which opening of the engine failed: a failure seen on an engine already replaced is no news.
     int _generation;
     volatile bool _broken;
+    // The last failure on the file, until a write succeeds again (reads may answer meanwhile).
     volatile StoreFileFault? _fault;
     volatile bool _disposed;
     long _probes;
@@ -61,9 +62,6 @@ public sealed partial class LiteDbContext : IDisposable
     internal Lock UserWrites { get; } = new();
     internal Lock LoginFailureWrites { get; } = new();
     internal Lock AccountTokenWrites { get; } = new();
-
-    // The last write that failed on the file, until a write succeeds again (reads may answer meanwhile).
-    public StoreFileFault? Fault => _fault;
 
     public static BsonValue Serialize(DateTimeOffset value) => new(value.UtcTicks);
 
@@ -127,6 +125,7 @@ public sealed partial class LiteDbContext : IDisposable
             {
                 // LiteDB closed the engine when it failed; this only lets go of what it still holds.
                 try { _database.Dispose(); } catch (Exception e) when (StoreFileFault.Of(e) is not null) { }
+                LeftTransactions.Defuse(_database);
                 _database = Open();
                 _generation++;
                 _broken = false;
@@ -145,9 +144,24 @@ public sealed partial class LiteDbContext : IDisposable
         LogWritable(_logger);
     }
 
+    // A half-opened engine is let go at once: it would hold the file against the next try.
     LiteDatabase Open()
     {
         var database = new LiteDatabase(_connection, _mapper);
+        try
+        {
+            EnsureIndexes(database);
+            return database;
+        }
+        catch
+        {
+            try { database.Dispose(); } catch (Exception e) when (StoreFileFault.Of(e) is not null) { }
+            throw;
+        }
+    }
+
+    static void EnsureIndexes(LiteDatabase database)
+    {
         var users = database.GetCollection<UserRecord>("users");
         users.EnsureIndex(u => u.NormalizedEmail, unique: true);
         // The order of the admin's user list (ListPageAsync).
@@ -163,7 +177,6 @@ public sealed partial class LiteDbContext : IDisposable
         auditEvents.EnsureIndex(e => e.UserId);
         auditEvents.EnsureIndex(e => e.Type);
         auditEvents.EnsureIndex(e => e.At);
-        return database;
     }
 
     static BsonMapper CreateMapper()
