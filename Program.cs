@@ -38,6 +38,7 @@ builder.Services.AddBearerAuthentication();
 builder.Services.AddAdmin();
 builder.Services.AddBrowserAccess();
 builder.Services.AddMiniAuthApi();
+builder.Services.AddHostedService<StartBanner>();
 
 if (AdminCommands.Requested(args))
 {
@@ -74,8 +75,7 @@ app.MapMetricsApi();
 
 try
 {
-    // Settings are checked before the host starts, which would log each failure with a stack trace.
-    app.Services.GetService<IStartupValidator>()?.Validate();
+    await StartupFailure.CheckAsync(app.Services);
     await app.RunAsync();
 }
 catch (Exception e) when (StartupFailure.IsOwnProcess && StartupFailure.Describe(e) is { } reason)

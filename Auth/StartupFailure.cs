@@ -13,6 +13,15 @@ public static partial class StartupFailure
     // too, and reports a failed start from the exception it sees.
     public static bool IsOwnProcess => System.Reflection.Assembly.GetEntryAssembly() == typeof(StartupFailure).Assembly;
 
+    // Settings, then the stores, before the host starts: the host would log a failure of its start
+    // with a stack trace ("Hosting failed to start") before the one line of Describe.
+    public static async Task CheckAsync(IServiceProvider services)
+    {
+        services.GetService<IStartupValidator>()?.Validate();
+        if (services.GetServices<IHostedService>().OfType<StorageConnector>().SingleOrDefault() is { } stores)
+            await stores.ConnectAsync(CancellationToken.None);
+    }
+
     // Null for anything else: a bug keeps its stack trace.
     public static string? Describe(Exception e) => e switch
     {

@@ -14,7 +14,17 @@ internal sealed class StorageConnector(IOptions<StorageOptions> options, IServic
     readonly Lock _closing = new();
     LiteDbContext? _liteDb;
 
-    public async Task StartingAsync(CancellationToken cancellationToken)
+    Task? _connecting;
+
+    // Once: the process's own start calls it before the host starts (see StartupFailure), the host again.
+    public Task ConnectAsync(CancellationToken cancellationToken)
+    {
+        lock (_closing) return _connecting ??= ConnectOnceAsync(cancellationToken);
+    }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => ConnectAsync(cancellationToken);
+
+    async Task ConnectOnceAsync(CancellationToken cancellationToken)
     {
         if (options.Value.Sessions == SessionBackend.Redis)
             await services.GetRequiredService<RedisConnection>().DatabaseAsync(cancellationToken);

@@ -38,4 +38,22 @@ public sealed class StorageOptions : IValidatableObject
     }
 
     public bool UsesLiteDb => Sessions == SessionBackend.LiteDb || Users == UserBackend.LiteDb;
+
+    // Where each store is, for the start banner: servers by host only (connection strings hold passwords).
+    public string Describe()
+    {
+        var file = Path == ":memory:" ? "LiteDB in memory (lost at exit)" : $"LiteDB file {System.IO.Path.GetFullPath(Path)}";
+        var users = Users == UserBackend.Postgres ? $"PostgreSQL at {PostgresHost()}" : file;
+        var sessions = Sessions == SessionBackend.Redis ? $"Redis at {RedisHost()}" : file;
+        return users == sessions ? users : $"users and signing keys in {users}; sessions in {sessions}";
+    }
+
+    string PostgresHost()
+    {
+        var where = new Npgsql.NpgsqlConnectionStringBuilder(PostgresConnection);
+        return $"{where.Host}:{where.Port} database {where.Database ?? where.Username}";
+    }
+
+    string RedisHost() => string.Join(", ", StackExchange.Redis.ConfigurationOptions.Parse(RedisConnection!).EndPoints
+        .Select(endpoint => endpoint is System.Net.DnsEndPoint dns ? $"{dns.Host}:{dns.Port}" : endpoint.ToString()));
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using MiniAuth.Storage.LiteDb;
 
 namespace MiniAuth.Storage;
 
@@ -14,11 +15,16 @@ public static class StoreHealthChecks
         return services;
     }
 
-    // A cheap read of each store: it answers, or the check says which one does not.
-    sealed class StoreAnswers<TStore>(TStore store) : IHealthCheck where TStore : class
+    // A cheap read of each store: it answers, or the check says which one does not. Reads of the
+    // LiteDB file may answer while its disk is full, so after a failed write the check also
+    // tries one small write, and says why it failed.
+    sealed class StoreAnswers<TStore>(TStore store, IOptions<StorageOptions> options, IServiceProvider services) : IHealthCheck
+        where TStore : class
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
         {
+            if (InLiteDb() && services.GetRequiredService<LiteDbContext>().ProbeWrites() is { } fault)
+                return HealthCheckResult.Unhealthy(fault);
             try
             {
                 await (store switch
@@ -32,8 +38,14 @@ public static class StoreHealthChecks
             }
             catch (Exception e)
             {
-                return HealthCheckResult.Unhealthy(exception: e);
+                return HealthCheckResult.Unhealthy(e is StoreFileUnavailableException ? e.Message : null, e);
             }
         }
+
+        bool InLiteDb() => store switch
+        {
+            ISessionStore => options.Value.Sessions == SessionBackend.LiteDb,
+            _ => options.Value.Users == UserBackend.LiteDb,
+        };
     }
 }

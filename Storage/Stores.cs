@@ -35,6 +35,8 @@ public interface IUserStore
     // Deletes the user unless it is the last enabled holder of keptRole (same lock as TryChangeAsync).
     Task<UserChangeOutcome> TryDeleteAsync(string id, string keptRole, CancellationToken ct);
     Task RecordLoginAsync(string id, DateTimeOffset at, CancellationToken ct);
+    // Whether an enabled user holds the role (the start banner: is there an admin yet).
+    Task<bool> AnyEnabledWithRoleAsync(string role, CancellationToken ct);
 }
 
 // One-time account tokens (password reset, email verification and change), kept only as the

@@ -139,7 +139,7 @@ public static class AuthApi
         }
         catch (Exception e) when (StoreOutage.IsOutage(e))
         {
-            return Problems.StoreUnavailable(http);
+            return Problems.StoreUnavailable(http, e);
         }
         return TypedResults.NoContent();
     }

@@ -15,11 +15,13 @@ public static class HealthApi
         if (report.Status == HealthStatus.Healthy)
             return TypedResults.Ok(new HealthResponse(report.Status.ToString(), checks));
 
-        var down = report.Entries.Where(e => e.Value.Status != HealthStatus.Healthy).Select(e => e.Key);
+        var down = report.Entries.Where(e => e.Value.Status != HealthStatus.Healthy).ToList();
+        // The stores' own reasons (a full disk), when they have one.
+        var why = down.Select(e => e.Value.Description).OfType<string>().Distinct();
         return TypedResults.Problem(
             statusCode: StatusCodes.Status503ServiceUnavailable,
             title: "Storage unavailable",
-            detail: $"These stores do not answer: {string.Join(", ", down)}.",
+            detail: string.Join(" ", [$"These stores do not answer: {string.Join(", ", down.Select(e => e.Key))}.", .. why]),
             extensions: new Dictionary<string, object?> { ["checks"] = checks });
     }
 }

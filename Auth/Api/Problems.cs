@@ -1,4 +1,5 @@
 using MiniAuth.Auth.Sessions;
+using MiniAuth.Storage;
 
 namespace MiniAuth.Auth.Api;
 
@@ -58,11 +59,11 @@ public static class Problems
     public static ProblemHttpResult ForeignOrigin() => Problem(StatusCodes.Status403Forbidden, "foreign_origin", "Foreign origin",
         "The refresh cookie is accepted only from this service's own pages and the origins in MiniAuth:Cors:AllowedOrigins.");
 
-    public static ProblemHttpResult StoreUnavailable(HttpContext http)
+    // The detail says which store's trouble it is (a server that does not answer, a full disk).
+    public static ProblemHttpResult StoreUnavailable(HttpContext http, Exception outage)
     {
         http.Response.Headers.RetryAfter = "5";
-        return Problem(StatusCodes.Status503ServiceUnavailable, "store_unavailable", "Storage unavailable",
-            "A store server does not answer; try again shortly.");
+        return Problem(StatusCodes.Status503ServiceUnavailable, "store_unavailable", "Storage unavailable", StoreOutage.Detail(outage));
     }
 
     public static ProblemHttpResult PasswordChangedMeanwhile() => Problem(StatusCodes.Status409Conflict, "password_changed_meanwhile",

@@ -3,7 +3,7 @@ using MiniAuth.Storage;
 
 namespace MiniAuth.Auth.Api;
 
-// A store server that does not answer is the service's trouble, not a bug: 503 with
+// A store that does not answer (a server, a full disk) is the service's trouble, not a bug: 503 with
 // Retry-After, so clients retry later instead of reporting a crash.
 public sealed partial class StoreOutageHandler(ILogger<StoreOutageHandler> logger) : IExceptionHandler
 {
@@ -11,10 +11,10 @@ public sealed partial class StoreOutageHandler(ILogger<StoreOutageHandler> logge
     {
         if (!StoreOutage.IsOutage(exception)) return false;
         LogStoreOutage(http.Request.Path, exception);
-        await Problems.StoreUnavailable(http).ExecuteAsync(http);
+        await Problems.StoreUnavailable(http, exception).ExecuteAsync(http);
         return true;
     }
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "A store server did not answer during {Path}")]
+    [LoggerMessage(Level = LogLevel.Error, Message = "A store did not answer during {Path}")]
     partial void LogStoreOutage(PathString path, Exception exception);
 }

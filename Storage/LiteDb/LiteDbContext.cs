@@ -7,12 +7,29 @@ namespace MiniAuth.Storage.LiteDb;
 
 // The one LiteDatabase of the process. LiteDB does not keep other processes out of its file,
 // so the store holds StoreFileLock beside it for as long as it runs.
+// LiteDB closes its engine for good at the first I/O failure (a full disk): every later call,
+// reads included, throws that failure again. So the stores call it through Read/Write, which
+// turn such a failure into StoreFileUnavailableException (a 503) and open the engine afresh at
+// the next call: what was acknowledged is in the data file or its log, which LiteDB replays.
 public sealed partial class LiteDbContext : IDisposable
 {
     readonly StoreFileLock? _fileLock;
+    readonly ConnectionString _connection;
+    readonly BsonMapper _mapper = CreateMapper();
+    readonly ILogger<LiteDbContext> _logger;
+    readonly Lock _reopening = new();
+    LiteDatabase _database;
+    // Which opening of the engine failed: a failure seen on an engine already replaced is no news.
+    int _generation;
+    volatile bool _broken;
+    // The last failure on the file, until a write succeeds again (reads may answer meanwhile).
+    volatile StoreFileFault? _fault;
+    volatile bool _disposed;
+    long _probes;
 
     public LiteDbContext(IOptions<StorageOptions> options, ILogger<LiteDbContext> logger)
     {
+        _logger = logger;
         var path = options.Value.Path;
         if (path != ":memory:")
         {
@@ -21,60 +38,155 @@ public sealed partial class LiteDbContext : IDisposable
             _fileLock = StoreFileLock.Acquire(path);
         }
 
-        Database = new LiteDatabase(new ConnectionString
+        _connection = new ConnectionString
         {
             Filename = path,
             Connection = ConnectionType.Direct,
             // Applies when the file is created; emails are normalized before they get here.
             Collation = new Collation(CultureInfo.InvariantCulture.LCID, CompareOptions.Ordinal),
-        }, CreateMapper());
-
-        Users = Database.GetCollection<UserRecord>("users");
-        Users.EnsureIndex(u => u.NormalizedEmail, unique: true);
-        // The order of the admin's user list (ListPageAsync).
-        Users.EnsureIndex(u => u.CreatedAt);
-        Sessions = Database.GetCollection<SessionRecord>("sessions");
-        Sessions.EnsureIndex(s => s.UserId);
-        Sessions.EnsureIndex(s => s.ExpiresAt);
-        RevokedSessions = Database.GetCollection<RevokedSessionRecord>("revokedSessions", BsonAutoId.Int64);
-        RevokedSessions.EnsureIndex(r => r.RevokedAt);
-        // The sweeper finds revoked sessions through it (no scan of every session).
-        Sessions.EnsureIndex(s => s.RevokedAt);
-        SigningKeys = Database.GetCollection<SigningKeyRecord>("signingKeys");
-        LoginFailures = Database.GetCollection<LoginFailureRecord>("loginFailures");
-        LoginFailures.EnsureIndex(f => f.WindowEndsAt);
-        AccountTokens = Database.GetCollection<AccountTokenRecord>("accountTokens");
-        AccountTokens.EnsureIndex(t => t.UserId);
-        AccountTokens.EnsureIndex(t => t.ExpiresAt);
-        AuditEvents = Database.GetCollection<AuditEventRecord>("auditEvents");
-        AuditEvents.EnsureIndex(e => e.UserId);
-        AuditEvents.EnsureIndex(e => e.Type);
-        AuditEvents.EnsureIndex(e => e.At);
-        Mfa = Database.GetCollection<MfaRecord>("mfa");
-        Passkeys = Database.GetCollection<PasskeyRecord>("passkeys");
-        Passkeys.EnsureIndex(p => p.CredentialId, unique: true);
-        Passkeys.EnsureIndex(p => p.UserId);
+        };
+        _database = Open();
     }
 
-    public LiteDatabase Database { get; }
-    public ILiteCollection<UserRecord> Users { get; }
-    public ILiteCollection<SessionRecord> Sessions { get; }
-    public ILiteCollection<RevokedSessionRecord> RevokedSessions { get; }
-    public ILiteCollection<SigningKeyRecord> SigningKeys { get; }
-    public ILiteCollection<LoginFailureRecord> LoginFailures { get; }
-    public ILiteCollection<AccountTokenRecord> AccountTokens { get; }
-    public ILiteCollection<AuditEventRecord> AuditEvents { get; }
-    public ILiteCollection<MfaRecord> Mfa { get; }
-    public ILiteCollection<PasskeyRecord> Passkeys { get; }
+    public LiteDatabase Database => _database;
+    public ILiteCollection<UserRecord> Users => _database.GetCollection<UserRecord>("users");
+    public ILiteCollection<SessionRecord> Sessions => _database.GetCollection<SessionRecord>("sessions");
+    public ILiteCollection<SigningKeyRecord> SigningKeys => _database.GetCollection<SigningKeyRecord>("signingKeys");
+    public ILiteCollection<LoginFailureRecord> LoginFailures => _database.GetCollection<LoginFailureRecord>("loginFailures");
+    public ILiteCollection<AccountTokenRecord> AccountTokens => _database.GetCollection<AccountTokenRecord>("accountTokens");
+    public ILiteCollection<AuditEventRecord> AuditEvents => _database.GetCollection<AuditEventRecord>("auditEvents");
+    public ILiteCollection<RevokedSessionRecord> RevokedSessions => _database.GetCollection<RevokedSessionRecord>("revokedSessions", BsonAutoId.Int64);
+    public ILiteCollection<MfaRecord> Mfa => _database.GetCollection<MfaRecord>("mfa");
+    public ILiteCollection<PasskeyRecord> Passkeys => _database.GetCollection<PasskeyRecord>("passkeys");
 
-    // Serialize the read-compare-write steps of a collection (rotation against revocation,
-    // a rename against a password change, two failures counted at once).
+    // Serialize the read-compare-write steps of a collection (a rename against a password change,
+    // two failures counted at once; sessions queue on their store's own gate).
     internal Lock UserWrites { get; } = new();
     internal Lock LoginFailureWrites { get; } = new();
     internal Lock AccountTokenWrites { get; } = new();
     internal Lock PasskeyWrites { get; } = new();
 
     public static BsonValue Serialize(DateTimeOffset value) => new(value.UtcTicks);
+
+    // LiteDB has no async API: each call does its synchronous work and returns a finished task.
+    internal Task<T> Read<T>(Func<T> read) => Task.FromResult(Run(read, write: false));
+    internal Task<T> Write<T>(Func<T> write) => Task.FromResult(Run(write, write: true));
+
+    internal Task Write(Action write)
+    {
+        Run(() => { write(); return true; }, write: true);
+        return Task.CompletedTask;
+    }
+
+    // For /health while a write has failed: one small write says whether the disk has room again.
+    public string? ProbeWrites()
+    {
+        if (_fault is null) return null;
+        try
+        {
+            var probe = new BsonDocument { ["_id"] = "probe", ["n"] = Interlocked.Increment(ref _probes) };
+            Run(() => _database.GetCollection("writeProbe").Upsert(probe), write: true);
+            return null;
+        }
+        catch (StoreFileUnavailableException e) { return e.Message; }
+    }
+
+    T Run<T>(Func<T> call, bool write)
+    {
+        if (_broken) Reopen();
+        var generation = Volatile.Read(ref _generation);
+        try
+        {
+            var result = call();
+            if (write && _fault is not null) Recovered();
+            return result;
+        }
+        catch (Exception e) when (StoreFileFault.Of(e) is { } fault)
+        {
+            Failed(generation, fault, e);
+            throw new StoreFileUnavailableException(fault.Detail, e);
+        }
+    }
+
+    void Failed(int generation, StoreFileFault fault, Exception e)
+    {
+        _fault = fault;
+        lock (_reopening)
+        {
+            if (generation != _generation || _broken || _disposed) return;
+            _broken = true;
+        }
+        LogFileFailed(_logger, e, fault.Reason);
+    }
+
+    void Reopen()
+    {
+        lock (_reopening)
+        {
+            if (!_broken) return;
+            try
+            {
+                // LiteDB closed the engine when it failed; this only lets go of what it still holds.
+                try { _database.Dispose(); } catch (Exception e) when (StoreFileFault.Of(e) is not null) { }
+                LeftTransactions.Defuse(_database);
+                _database = Open();
+                _generation++;
+                _broken = false;
+            }
+            catch (Exception e) when (StoreFileFault.Of(e) is { } fault)
+            {
+                _fault ??= fault;
+                throw new StoreFileUnavailableException(fault.Detail, e);
+            }
+        }
+    }
+
+    void Recovered()
+    {
+        _fault = null;
+        LogWritable(_logger);
+    }
+
+    // A half-opened engine is let go at once: it would hold the file against the next try.
+    LiteDatabase Open()
+    {
+        var database = new LiteDatabase(_connection, _mapper);
+        try
+        {
+            EnsureIndexes(database);
+            return database;
+        }
+        catch
+        {
+            try { database.Dispose(); } catch (Exception e) when (StoreFileFault.Of(e) is not null) { }
+            throw;
+        }
+    }
+
+    static void EnsureIndexes(LiteDatabase database)
+    {
+        var users = database.GetCollection<UserRecord>("users");
+        users.EnsureIndex(u => u.NormalizedEmail, unique: true);
+        // The order of the admin's user list (ListPageAsync).
+        users.EnsureIndex(u => u.CreatedAt);
+        var sessions = database.GetCollection<SessionRecord>("sessions");
+        sessions.EnsureIndex(s => s.UserId);
+        sessions.EnsureIndex(s => s.ExpiresAt);
+        // The sweeper finds revoked sessions through it (no scan of every session).
+        sessions.EnsureIndex(s => s.RevokedAt);
+        database.GetCollection<RevokedSessionRecord>("revokedSessions", BsonAutoId.Int64).EnsureIndex(r => r.RevokedAt);
+        database.GetCollection<LoginFailureRecord>("loginFailures").EnsureIndex(f => f.WindowEndsAt);
+        var accountTokens = database.GetCollection<AccountTokenRecord>("accountTokens");
+        accountTokens.EnsureIndex(t => t.UserId);
+        accountTokens.EnsureIndex(t => t.ExpiresAt);
+        var auditEvents = database.GetCollection<AuditEventRecord>("auditEvents");
+        auditEvents.EnsureIndex(e => e.UserId);
+        auditEvents.EnsureIndex(e => e.Type);
+        auditEvents.EnsureIndex(e => e.At);
+        var passkeys = database.GetCollection<PasskeyRecord>("passkeys");
+        passkeys.EnsureIndex(p => p.CredentialId, unique: true);
+        passkeys.EnsureIndex(p => p.UserId);
+    }
 
     static BsonMapper CreateMapper()
     {
@@ -88,9 +200,21 @@ public sealed partial class LiteDbContext : IDisposable
         "MiniAuth made it the service account's alone (0700). Create it so (e.g. systemd StateDirectoryMode=0700) to keep this quiet.")]
     static partial void LogFolderTightened(ILogger logger, string folder);
 
+    [LoggerMessage(Level = LogLevel.Error, Message = "The store file failed ({Reason}): calls answer 503 until it works again; " +
+        "MiniAuth reopens it at the next call")]
+    static partial void LogFileFailed(ILogger logger, Exception exception, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The store file takes writes again")]
+    static partial void LogWritable(ILogger logger);
+
     public void Dispose()
     {
-        Database.Dispose();
+        lock (_reopening)
+        {
+            _disposed = true;
+            _broken = false;
+            _database.Dispose();
+        }
         _fileLock?.Dispose();
     }
 }

@@ -3,8 +3,8 @@ using LiteDB;
 
 namespace MiniAuth.Storage.LiteDb;
 
-// LiteDB has no async API: each method does its synchronous work under the write gate.
-// The session rules are SessionRecord's; the gate makes each read-compare-write one step.
+// The session rules are SessionRecord's; the write gate makes each read-compare-write one step.
+// Every call goes through db.Read/db.Write: a full disk is a 503 and the engine reopens.
 public sealed class LiteDbSessionStore(LiteDbContext db) : ISessionStore, ISessionCounter
 {
     // The sweeper deletes this many sessions per step, then lets waiting writes in: a step is a
@@ -16,24 +16,22 @@ public sealed class LiteDbSessionStore(LiteDbContext db) : ISessionStore, ISessi
     // fifth of the CPU (dotnet-trace, bench/README.md).
     readonly SemaphoreSlim _writes = new(1, 1);
 
-    public Task CreateAsync(SessionRecord session, CancellationToken ct)
-    {
-        db.Sessions.Insert(session);
-        return Task.CompletedTask;
-    }
+    public Task CreateAsync(SessionRecord session, CancellationToken ct) => db.Write(() => db.Sessions.Insert(session));
 
-    public Task<SessionRecord?> FindAsync(string id, CancellationToken ct) =>
-        Task.FromResult<SessionRecord?>(db.Sessions.FindById(id));
+    public Task<SessionRecord?> FindAsync(string id, CancellationToken ct) => db.Read<SessionRecord?>(() => db.Sessions.FindById(id));
 
     public async Task<bool> TryRotateAsync(string id, string expectedJti, SessionRotation rotation, CancellationToken ct)
     {
         await _writes.WaitAsync(ct);
         try
         {
-            var session = db.Sessions.FindById(id);
-            if (session is null || !session.CanRotateFrom(expectedJti)) return false;
-            session.Apply(rotation);
-            return db.Sessions.Update(session);
+            return await db.Write(() =>
+            {
+                var session = db.Sessions.FindById(id);
+                if (session is null || !session.CanRotateFrom(expectedJti)) return false;
+                session.Apply(rotation);
+                return db.Sessions.Update(session);
+            });
         }
         finally { _writes.Release(); }
     }
@@ -43,8 +41,11 @@ public sealed class LiteDbSessionStore(LiteDbContext db) : ISessionStore, ISessi
         await _writes.WaitAsync(ct);
         try
         {
-            var session = db.Sessions.FindById(id);
-            return session is not null && session.TryRevoke(reason, now) && Revoked([session]) == 1;
+            return await db.Write(() =>
+            {
+                var session = db.Sessions.FindById(id);
+                return session is not null && session.TryRevoke(reason, now) && Revoked([session]) == 1;
+            });
         }
         finally { _writes.Release(); }
     }
@@ -54,11 +55,11 @@ public sealed class LiteDbSessionStore(LiteDbContext db) : ISessionStore, ISessi
         await _writes.WaitAsync(ct);
         try
         {
-            return Revoked(db.Sessions.Find(Query.EQ(nameof(SessionRecord.UserId), userId))
+            return await db.Write(() => Revoked(db.Sessions.Find(Query.EQ(nameof(SessionRecord.UserId), userId))
                 .Where(s => s.Id != exceptSessionId)
                 .ToList()
                 .Where(s => s.TryRevoke(reason, now))
-                .ToList());
+                .ToList()));
         }
         finally { _writes.Release(); }
     }
@@ -88,6 +89,11 @@ public sealed class LiteDbSessionStore(LiteDbContext db) : ISessionStore, ISessi
         long from = 0;
         if (after is not null && !long.TryParse(after, NumberStyles.None, CultureInfo.InvariantCulture, out from))
             return Task.FromResult<RevokedSessionsPage?>(null);
+        return db.Read<RevokedSessionsPage?>(() => ReadRevoked(from, revokedSince, limit));
+    }
+
+    RevokedSessionsPage ReadRevoked(long from, DateTimeOffset revokedSince, int limit)
+    {
         var last = db.RevokedSessions.Find(Query.All(Query.Descending), limit: 1).FirstOrDefault()?.Id ?? 0;
         if (from > last) from = 0;
         // The primary index seeks to the cursor: a poll with nothing new reads nothing.
@@ -95,12 +101,11 @@ public sealed class LiteDbSessionStore(LiteDbContext db) : ISessionStore, ISessi
         var page = read.Take(limit).ToList();
         var cursor = page.Count > 0 ? page[^1].Id : Math.Max(from, last);
         var ids = page.Where(r => r.RevokedAt >= revokedSince).Select(r => r.SessionId).ToList();
-        return Task.FromResult<RevokedSessionsPage?>(new RevokedSessionsPage(ids, cursor.ToString(CultureInfo.InvariantCulture), read.Count > limit));
+        return new RevokedSessionsPage(ids, cursor.ToString(CultureInfo.InvariantCulture), read.Count > limit);
     }
 
     public Task<IReadOnlyList<SessionRecord>> ListForUserAsync(string userId, CancellationToken ct) =>
-        Task.FromResult<IReadOnlyList<SessionRecord>>(
-            db.Sessions.Find(Query.EQ(nameof(SessionRecord.UserId), userId)).ToList());
+        db.Read<IReadOnlyList<SessionRecord>>(() => db.Sessions.Find(Query.EQ(nameof(SessionRecord.UserId), userId)).ToList());
 
     // In batches, each found through an index (ExpiresAt, RevokedAt), never a scan of every session.
     public async Task<int> DeleteEndedAsync(DateTimeOffset endedBefore, CancellationToken ct)
@@ -119,8 +124,11 @@ public sealed class LiteDbSessionStore(LiteDbContext db) : ISessionStore, ISessi
                 await _writes.WaitAsync(ct);
                 try
                 {
-                    var ids = db.Sessions.Query().Where(ended).Select(s => s.Id).Limit(DeleteBatch).ToList();
-                    deleted = ids.Count == 0 ? 0 : db.Sessions.DeleteMany(Query.In("_id", ids.Select(id => new BsonValue(id))));
+                    deleted = await db.Write(() =>
+                    {
+                        var ids = db.Sessions.Query().Where(ended).Select(s => s.Id).Limit(DeleteBatch).ToList();
+                        return ids.Count == 0 ? 0 : db.Sessions.DeleteMany(Query.In("_id", ids.Select(id => new BsonValue(id))));
+                    });
                 }
                 finally { _writes.Release(); }
                 total += deleted;
@@ -131,10 +139,13 @@ public sealed class LiteDbSessionStore(LiteDbContext db) : ISessionStore, ISessi
         await _writes.WaitAsync(ct);
         try
         {
-            var newest = db.RevokedSessions.Find(Query.All(Query.Descending), limit: 1).FirstOrDefault()?.Id ?? 0;
-            db.RevokedSessions.DeleteMany(Query.And(
-                Query.LT(nameof(RevokedSessionRecord.RevokedAt), cutoff),
-                Query.LT("_id", newest)));
+            await db.Write(() =>
+            {
+                var newest = db.RevokedSessions.Find(Query.All(Query.Descending), limit: 1).FirstOrDefault()?.Id ?? 0;
+                return db.RevokedSessions.DeleteMany(Query.And(
+                    Query.LT(nameof(RevokedSessionRecord.RevokedAt), cutoff),
+                    Query.LT("_id", newest)));
+            });
         }
         finally { _writes.Release(); }
         return total;
@@ -142,7 +153,7 @@ public sealed class LiteDbSessionStore(LiteDbContext db) : ISessionStore, ISessi
 
     // Walks the ExpiresAt index from now on; a missing RevokedAt reads as null.
     public Task<long> CountActiveAsync(DateTimeOffset now, CancellationToken ct) =>
-        Task.FromResult(db.Sessions.LongCount(Query.And(
+        db.Read(() => db.Sessions.LongCount(Query.And(
             Query.GTE(nameof(SessionRecord.ExpiresAt), LiteDbContext.Serialize(now)),
             Query.EQ(nameof(SessionRecord.RevokedAt), BsonValue.Null))));
 }

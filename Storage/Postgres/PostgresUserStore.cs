@@ -158,6 +158,12 @@ public sealed class PostgresUserStore(PostgresDatabase db) : IUserStore
         return await command.ExecuteScalarAsync(ct) is true;
     }
 
+    public async Task<bool> AnyEnabledWithRoleAsync(string role, CancellationToken ct)
+    {
+        await using var connection = await db.OpenAsync(ct);
+        return await AnotherHoldsAsync(connection, "", role, ct);
+    }
+
     public async Task RecordLoginAsync(string id, DateTimeOffset at, CancellationToken ct) =>
         await ExecuteAsync("UPDATE miniauth_users SET last_login_at = @at WHERE id = @id", ct, ("id", id), ("at", at));
 

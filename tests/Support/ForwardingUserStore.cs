@@ -26,4 +26,5 @@ public abstract class ForwardingUserStore(IUserStore inner) : IUserStore
         inner.TryChangeAsync(id, changes, keptRole, ct);
     public virtual Task<UserChangeOutcome> TryDeleteAsync(string id, string keptRole, CancellationToken ct) => inner.TryDeleteAsync(id, keptRole, ct);
     public virtual Task RecordLoginAsync(string id, DateTimeOffset at, CancellationToken ct) => inner.RecordLoginAsync(id, at, ct);
+    public virtual Task<bool> AnyEnabledWithRoleAsync(string role, CancellationToken ct) => inner.AnyEnabledWithRoleAsync(role, ct);
 }

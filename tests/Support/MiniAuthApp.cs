@@ -21,13 +21,15 @@ internal sealed class MiniAuthApp : WebApplicationFactory<Program>
     readonly Dictionary<string, string?> _settings;
     readonly bool _ownsDirectory;
     readonly bool _captureMail;
+    readonly string _environment;
 
     // databasePath: reuse a file across apps (a restart); settings: MiniAuth:… overrides;
     // captureMail: mails go to Mail instead of the product's mail queue.
     public MiniAuthApp(string? databasePath = null, IDictionary<string, string?>? settings = null, FakeTimeProvider? time = null,
-        bool captureMail = true)
+        bool captureMail = true, string environment = "Testing")
     {
         _captureMail = captureMail;
+        _environment = environment;
         _ownsDirectory = databasePath is null;
         DatabasePath = databasePath ?? Path.Combine(Path.GetTempPath(), "miniauth-tests", Guid.NewGuid().ToString("N"), "miniauth.db");
         Time = time ?? new FakeTimeProvider(Epoch);
@@ -63,7 +65,7 @@ internal sealed class MiniAuthApp : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(_environment);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         builder.ConfigureAppConfiguration(config => config.AddInMemoryCollection(_settings));
         builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(Time));
