@@ -16,6 +16,8 @@ public static class StoreMetricsServices
         Measure<IAccountTokenStore>(services, "account_tokens");
         Measure<IAuditStore>(services, "audit");
         Measure<ISigningKeyStore>(services, "signing_keys");
+        Measure<IMfaStore>(services, "mfa");
+        Measure<IPasskeyStore>(services, "passkeys");
         return services;
     }
 

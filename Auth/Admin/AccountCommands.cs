@@ -1,5 +1,6 @@
 using MiniAuth.Auth.Accounts;
 using MiniAuth.Auth.Audit;
+using MiniAuth.Auth.Mfa;
 using MiniAuth.Auth.Recovery;
 using MiniAuth.Storage;
 
@@ -51,7 +52,8 @@ public static class AccountCommands
         return AdminCommandRunner.Ok;
     }
 
-    // The account first (refused for the last admin), then its sessions and one-time tokens.
+    // The account first (refused for the last admin), then its sessions, one-time tokens and second
+    // factors (LiteDB has no cascade), as the API's deleteUser.
     public static async Task<int> DeleteAsync(IServiceProvider services, AdminCommand command, TextWriter output,
         TextWriter error, CancellationToken ct)
     {
@@ -62,6 +64,7 @@ public static class AccountCommands
         var ended = await services.GetRequiredService<ISessionStore>().RevokeAllForUserAsync(user.Id, RevocationReasons.AccountDeleted,
             services.GetRequiredService<TimeProvider>().GetUtcNow(), null, ct);
         await services.GetRequiredService<AccountTokens>().DeleteAsync(user.Id, null, ct);
+        await services.GetRequiredService<MfaMethods>().RemoveAllAsync(user.Id, ct);
         services.GetRequiredService<AuditTrail>().CommandUserDeleted(user.Id, ended);
         output.WriteLine($"Deleted user {user.Id} ({user.Email}); ended {ended} sessions.");
         return AdminCommandRunner.Ok;

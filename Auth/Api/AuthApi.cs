@@ -1,9 +1,11 @@
+using System.Text.Json;
 using MiniAuth.Auth.Accounts;
 using MiniAuth.Auth.Audit;
 using MiniAuth.Auth.Bearer;
 using MiniAuth.Auth.Browser;
 using MiniAuth.Auth.Defences;
 using MiniAuth.Auth.Mfa;
+using MiniAuth.Auth.Passkeys;
 using MiniAuth.Auth.Passwords;
 using MiniAuth.Auth.Recovery;
 using MiniAuth.Auth.Sessions;
@@ -67,8 +69,8 @@ public static class AuthApi
     }
 
     static async Task<Results<Ok<TokenResponse>, ValidationProblem, ProblemHttpResult>> Login(
-        LoginRequest request, PasswordSignIn signIn, MfaLoginTokens mfaTokens, RefreshCookie cookie, DeviceCookie device,
-        AuditTrail audit, HttpContext http, TimeProvider time, CancellationToken ct)
+        LoginRequest request, PasswordSignIn signIn, MfaLoginTokens mfaTokens, PasskeyVerifier passkeys, RefreshCookie cookie,
+        DeviceCookie device, AuditTrail audit, HttpContext http, TimeProvider time, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         InputRules.CheckPresent(request.Email, "email", errors);
@@ -89,8 +91,14 @@ public static class AuthApi
         var inBody = request.RefreshTokenDelivery == RefreshTokenDelivery.Body;
         // No tokens and no cookie yet: POST /auth/mfa finishes this login, the way it asked for.
         if (result.PendingMfa is { } pending)
+        {
+            // A passkey may answer too: options whose challenge is bound to this user and their passkeys.
+            var passkeyOptions = pending.Methods.Contains(MfaMethods.Passkey)
+                && (await passkeys.StartAsync(pending.User.Id, now, ct)).OptionsJson is { } json
+                ? JsonSerializer.Deserialize<JsonElement>(json) : (JsonElement?)null;
             return Problems.MfaRequired(await mfaTokens.IssueAsync(pending.User.Id, pending.VerifiedHash, ClientAddress.KeyOf(http),
-                inBody, now, ct), pending.Methods);
+                inBody, now, ct), pending.Methods, passkeyOptions);
+        }
         if (result.Tokens is not { } issued) return Problems.InvalidCredentials();
         return TypedResults.Ok(SignInResponse.Deliver(issued, inBody, knownDeviceOf, cookie, device, audit, http, now));
     }

@@ -119,7 +119,7 @@ public sealed record ConfirmTotpResponse(IReadOnlyList<string> RecoveryCodes);
 
 public sealed record RemoveTotpRequest(string? CurrentPassword);
 
-public sealed record CompleteMfaRequest(string? MfaToken, string? Code, string? RecoveryCode);
+public sealed record CompleteMfaRequest(string? MfaToken, string? Code, string? RecoveryCode, JsonElement? Credential);
 
 // /.well-known/revoked-sessions: sids to refuse for keepSeconds; more = poll again at once.
 public sealed record RevokedSessionsResponse(IReadOnlyList<string> Sids, string Cursor, int KeepSeconds, bool More);

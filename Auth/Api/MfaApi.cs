@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using System.Text.Json;
 using Microsoft.AspNetCore.Mvc;
 using MiniAuth.Auth.Accounts;
 using MiniAuth.Auth.Audit;
@@ -99,13 +100,16 @@ public static class MfaApi
     {
         var errors = new Dictionary<string, string[]>();
         InputRules.CheckPresent(request.MfaToken, "mfaToken", errors);
-        SecondFactor? factor = (request.Code, request.RecoveryCode) switch
+        var credential = request.Credential is { ValueKind: not JsonValueKind.Null } given ? given : (JsonElement?)null;
+        SecondFactor? factor = (request.Code, request.RecoveryCode, credential) switch
         {
-            ({ } code, null) => new SecondFactor(SecondFactorKind.Totp, code),
-            (null, { } recoveryCode) => new SecondFactor(SecondFactorKind.RecoveryCode, recoveryCode),
+            ({ } code, null, null) => new SecondFactor(SecondFactorKind.Totp, code),
+            (null, { } recoveryCode, null) => new SecondFactor(SecondFactorKind.RecoveryCode, recoveryCode),
+            (null, null, { ValueKind: JsonValueKind.Object }) => new SecondFactor(SecondFactorKind.Passkey, null, credential),
             _ => null,
         };
-        if (factor is null) errors["code"] = ["Send either code (the authenticator app's 6 digits) or recoveryCode, not both."];
+        if (factor is null)
+            errors["code"] = ["Send one of code (the authenticator app's 6 digits), recoveryCode or credential (a passkey's answer to passkeyOptions)."];
         if (errors.Count > 0) return Problems.Invalid(errors);
 
         var now = time.GetUtcNow();

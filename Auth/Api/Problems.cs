@@ -1,3 +1,4 @@
+using System.Text.Json;
 using MiniAuth.Auth.Sessions;
 using MiniAuth.Storage;
 
@@ -101,10 +102,11 @@ public static class Problems
 
     // Multi-factor sign-in. mfa_required comes only after the password was checked, like
     // account_disabled; it carries the MFA token for POST /auth/mfa and the methods that complete it.
-    public static ProblemHttpResult MfaRequired(string mfaToken, IReadOnlyList<string> methods) => Problem(
+    // passkeyOptions: WebAuthn request options for this user's passkeys, when "passkey" is a method.
+    public static ProblemHttpResult MfaRequired(string mfaToken, IReadOnlyList<string> methods, JsonElement? passkeyOptions) => Problem(
         StatusCodes.Status403Forbidden, "mfa_required", "Second factor required",
-        "The password is right; send a code from the authenticator app, or a recovery code, with mfaToken to POST /auth/mfa.",
-        ("mfaToken", mfaToken), ("methods", methods));
+        "The password is right; send a code from the authenticator app, a recovery code or a passkey's answer to passkeyOptions, with mfaToken, to POST /auth/mfa.",
+        ("mfaToken", mfaToken), ("methods", methods), ("passkeyOptions", passkeyOptions));
 
     // Unknown, used, expired, exhausted, or sent from another client than the login's.
     public static ProblemHttpResult InvalidMfaToken() => Problem(StatusCodes.Status401Unauthorized, "invalid_mfa_token",

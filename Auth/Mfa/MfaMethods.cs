@@ -4,7 +4,8 @@ namespace MiniAuth.Auth.Mfa;
 
 // Which second factors a user has, in one place: the admin's view (adminUser.mfa), what may
 // complete a login's second step (the mfa_required answer's methods), and removing them all.
-// A passkey signs in on its own (POST /auth/passkey), so it is no method of the second step.
+// A passkey signs in on its own (POST /auth/passkey); after a password it is one more way to
+// answer the second step that TOTP asks for.
 public sealed class MfaMethods(IMfaStore store, IPasskeyStore passkeys)
 {
     public const string Totp = "totp";
@@ -22,7 +23,9 @@ public sealed class MfaMethods(IMfaStore store, IPasskeyStore passkeys)
     public async Task<IReadOnlyList<string>> SecondStepAsync(string userId, CancellationToken ct)
     {
         if (await store.FindAsync(userId, ct) is not { } record || !record.HasTotp()) return [];
-        return record.RecoveryCodeHashes.Count > 0 ? [Totp, RecoveryCode] : [Totp];
+        var passkey = (await passkeys.ListForUserAsync(userId, ct)).Count > 0;
+        return [Totp, .. record.RecoveryCodeHashes.Count > 0 ? [RecoveryCode] : Array.Empty<string>(),
+            .. passkey ? [Passkey] : Array.Empty<string>()];
     }
 
     // The admin's list: each user's methods, one store call for the page.

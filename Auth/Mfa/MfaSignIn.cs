@@ -48,6 +48,7 @@ public sealed class MfaSignIn(MfaLoginTokens tokens, SecondFactors factors, IUse
         {
             SecondFactorKind.Totp => await factors.TryTotpAsync(user.Id, factor.Value, now, ct),
             SecondFactorKind.RecoveryCode => await factors.TryRecoveryCodeAsync(user.Id, factor.Value, ct),
+            SecondFactorKind.Passkey => await factors.TryPasskeyAsync(user.Id, factor.Credential, client.IpAddress, now, ct),
             _ => false,
         };
         if (!proved) return await WrongFactorAsync(challenge, factor, client, ct);
@@ -57,7 +58,12 @@ public sealed class MfaSignIn(MfaLoginTokens tokens, SecondFactors factors, IUse
         if (factor.Kind == SecondFactorKind.RecoveryCode)
             audit.RecoveryCodeUsed(user.Id, client.IpAddress, (await store.FindAsync(user.Id, ct))?.RecoveryCodeHashes.Count ?? 0);
 
-        var amr = factor.Kind == SecondFactorKind.Totp ? AuthenticationMethods.PasswordAndTotp : AuthenticationMethods.PasswordAndRecoveryCode;
+        var amr = factor.Kind switch
+        {
+            SecondFactorKind.Totp => AuthenticationMethods.PasswordAndTotp,
+            SecondFactorKind.RecoveryCode => AuthenticationMethods.PasswordAndRecoveryCode,
+            _ => AuthenticationMethods.PasswordAndPasskey,
+        };
         var result = await signIn.StartSessionAsync(user,
             current => Task.FromResult(MfaLoginTokens.SamePassword(challenge, current.PasswordHash)), amr, client, now, ct);
         return result.Verdict switch

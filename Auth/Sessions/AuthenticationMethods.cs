@@ -9,6 +9,7 @@ public static class AuthenticationMethods
     public static readonly IReadOnlyList<string> PasswordAndRecoveryCode = ["pwd", "otp", "mfa"];
     // A passkey: a hardware-bound key (hwk) unlocked by the user's verification (user: biometric or PIN).
     public static readonly IReadOnlyList<string> Passkey = ["hwk", "user"];
+    public static readonly IReadOnlyList<string> PasswordAndPasskey = ["pwd", "hwk", "user", "mfa"];
 
     // A session stored before amr was kept was a password login.
     public static IReadOnlyList<string> Of(Storage.SessionRecord session) => session.Amr ?? Password;

@@ -54,8 +54,11 @@ export interface MfaChallenge {
   error: MiniAuthError | null;
 }
 
-/** The second factor the user typed: a TOTP code or one of the recovery codes. */
-export type MfaAnswer = { code: string } | { recoveryCode: string };
+/**
+ * The second factor: a TOTP code, one of the recovery codes, or (when `methods` has "passkey")
+ * `{ passkey: true }` for the browser's passkey prompt.
+ */
+export type MfaAnswer = { code: string } | { recoveryCode: string } | { passkey: true; signal?: AbortSignal };
 
 export interface MiniAuthOptions {
   /** The service's base URL; "" (the default) is the page's own origin. */

@@ -320,12 +320,25 @@ export class MiniAuth extends EventTarget {
   async #completeMfa(error) {
     if (error.problem?.code !== "mfa_required" || !this.#onMfaRequired) throw error;
     const { mfaToken, methods } = error.problem;
+    // A passkey may answer once: the options' challenge is single use.
+    let passkeyOptions = error.problem.passkeyOptions ?? null;
     let attemptsLeft = 5;
     let last = null;
     for (;;) {
-      const answer = await this.#onMfaRequired({ methods: [...(methods ?? [])], attemptsLeft, error: last });
-      if (!answer || (answer.code == null && answer.recoveryCode == null)) throw error;
-      const body = answer.code != null ? { mfaToken, code: String(answer.code) } : { mfaToken, recoveryCode: String(answer.recoveryCode) };
+      const offered = (methods ?? []).filter((m) => m !== "passkey" || passkeyOptions !== null);
+      const answer = await this.#onMfaRequired({ methods: offered, attemptsLeft, error: last });
+      let body;
+      if (answer?.passkey && passkeyOptions !== null) {
+        const credential = await navigator.credentials.get({
+          publicKey: PublicKeyCredential.parseRequestOptionsFromJSON(passkeyOptions), signal: answer.signal,
+        });
+        passkeyOptions = null;
+        body = { mfaToken, credential: credential.toJSON() };
+      } else if (answer && (answer.code != null || answer.recoveryCode != null)) {
+        body = answer.code != null ? { mfaToken, code: String(answer.code) } : { mfaToken, recoveryCode: String(answer.recoveryCode) };
+      } else {
+        throw error;
+      }
       const res = await this.#post("/auth/mfa", body);
       if (res.ok) return res.json();
       last = await MiniAuth.#error(res);
