@@ -87,6 +87,7 @@ public class AdminPageTests(ITestOutputHelper output)
         await Expect(page.Locator("#user-roles")).ToHaveTextAsync("none");
         await Expect(page.Locator("#user-verified")).ToHaveTextAsync("No");
         await Expect(page.Locator("#user-last-login")).Not.ToHaveTextAsync("never");
+        await Expect(page.Locator("#user-mfa")).ToHaveTextAsync("None");
         await Expect(page.Locator("#user-id")).ToHaveTextAsync(targetLogin.UserId());
         // The user's session (the HTTP login above) is listed.
         await Expect(page.Locator("#user-sessions .session")).ToHaveCountAsync(1);

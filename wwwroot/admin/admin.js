@@ -197,6 +197,7 @@ function showUser(user) {
   $("user-roles").textContent = user.roles.length ? user.roles.join(", ") : "none";
   $("user-verified").textContent = user.emailVerified ? "Yes" : "No";
   $("user-last-login").textContent = when(user.lastLoginAt);
+  $("user-mfa").textContent = user.mfa?.length ? user.mfa.join(", ") : "None";
   $("user-created").textContent = when(user.createdAt);
   $("toggle-disabled").textContent = user.disabled ? "Enable" : "Disable";
   $("toggle-disabled").className = user.disabled ? "" : "danger";
