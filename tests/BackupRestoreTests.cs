@@ -39,7 +39,15 @@ public sealed class BackupRestoreTests : IDisposable
                     if ((await service.Client.SignUpAsync(email)).StatusCode == HttpStatusCode.Created) acknowledged.Enqueue(email);
                 }
             })).ToArray();
-            while (acknowledged.Count < 20) await Task.WhenAny(Task.WhenAll(load), Task.Delay(50));
+            // Until 20 signups are acknowledged; a load loop that ends early (it threw) fails the test here.
+            var loading = Task.WhenAll(load);
+            using (var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60)))
+                while (acknowledged.Count < 20)
+                {
+                    Assert.False(loading.IsCompleted, "the signup load stopped before 20 signups were acknowledged");
+                    deadline.Token.ThrowIfCancellationRequested();
+                    await Task.WhenAny(loading, Task.Delay(20, deadline.Token));
+                }
 
             acknowledgedBefore = [.. acknowledged];
             var made = await AdminAsync(live, "backup", backup);

@@ -12,7 +12,7 @@ public class KestrelAnswerTests
     [Fact]
     public async Task KestrelRefusesHugeHeadersLongUrlsAndNulBytesWithAnEmptyBodyAndServesOnAfterwards()
     {
-        await using var service = await ListeningService.StartAsync();
+        await using var service = await RunningService.StartAsOperatorAsync();
 
         var headers = await SendRawAsync(service, $"GET /health HTTP/1.1\r\nHost: localhost\r\nX-Big: {new string('a', 40 * 1024)}\r\n\r\n");
         AssertEmptyServerAnswer(headers, 431, "Request Header Fields Too Large");
@@ -41,7 +41,7 @@ public class KestrelAnswerTests
     }
 
     // Bytes as written, since HttpClient refuses to send most of these requests at all.
-    static async Task<string> SendRawAsync(ListeningService service, string request)
+    static async Task<string> SendRawAsync(RunningService service, string request)
     {
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(service.Address.Host, service.Address.Port);

@@ -91,7 +91,7 @@ public class StartBannerTests
     [Fact]
     public async Task TheServiceAsAnOperatorStartsItWarnsOfPlainHttpWithoutATrustedProxy()
     {
-        await using var service = await ListeningService.StartAsync();
+        await using var service = await RunningService.StartAsOperatorAsync();
 
         await service.WaitForLineAsync("MiniAuth started (Production)");
         await service.WaitForLineAsync($"demo page: {service.Address.ToString().TrimEnd('/')}/");

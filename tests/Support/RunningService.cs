@@ -5,35 +5,59 @@ using System.Text.RegularExpressions;
 
 namespace MiniAuth.Tests;
 
-// The built MiniAuth.dll serving as a process on 127.0.0.1 (a free port), on a store file of the
-// test's: what `MiniAuth admin …` meets on a self-hoster's machine while the service runs.
+// The built MiniAuth.dll serving as a process on 127.0.0.1 (a port the kernel picks, read back
+// from its log): on a store file of the test's, what `MiniAuth admin …` meets while the service
+// runs (StartAsync); or as an operator starts it, in Production in a folder of its own
+// (StartAsOperatorAsync).
 public sealed partial class RunningService : IAsyncDisposable
 {
     static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     readonly Process _process;
+    readonly string? _ownFolder;
     readonly ConcurrentQueue<string> _log = new();
+    readonly List<Action<string>> _watchers = [];
     readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    RunningService(Process process) => _process = process;
+    RunningService(Process process, string? ownFolder)
+    {
+        _process = process;
+        _ownFolder = ownFolder;
+    }
 
     public HttpClient Client { get; private set; } = null!;
+    public Uri Address => Client.BaseAddress!;
     public string Log => string.Join('\n', _log);
 
     // settings: --Key=value arguments after the store path and the cheap Argon2 parameters.
-    public static async Task<RunningService> StartAsync(string databasePath, params string[] settings)
+    public static Task<RunningService> StartAsync(string databasePath, params string[] settings) =>
+        StartAsync(databasePath, [.. ServiceProcess.CheapHashing, .. settings], AppContext.BaseDirectory, ownFolder: null);
+
+    // No test settings at all: the environment's ASPNETCORE_/DOTNET_ENVIRONMENT dropped (so
+    // Production), the contract's hashing, a temporary folder as working directory and store.
+    public static Task<RunningService> StartAsOperatorAsync(params string[] settings)
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "miniauth-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(folder);
+        return StartAsync(Path.Combine(folder, "miniauth.db"), settings, folder, ownFolder: folder);
+    }
+
+    static async Task<RunningService> StartAsync(string databasePath, string[] settings, string workingDirectory, string? ownFolder)
     {
         var start = new ProcessStartInfo(ServiceProcess.DotnetHost())
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = workingDirectory,
         };
         foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, "MiniAuth.dll"), "--urls=http://127.0.0.1:0",
-                     $"--MiniAuth:Storage:Path={databasePath}", .. ServiceProcess.CheapHashing, .. settings])
+                     $"--MiniAuth:Storage:Path={databasePath}", .. settings])
             start.ArgumentList.Add(arg);
+        if (ownFolder is not null)
+            foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("ASPNETCORE_") || k.StartsWith("DOTNET_ENVIRONMENT")).ToList())
+                start.Environment.Remove(name);
 
-        var service = new RunningService(new Process { StartInfo = start, EnableRaisingEvents = true });
+        var service = new RunningService(new Process { StartInfo = start, EnableRaisingEvents = true }, ownFolder);
         service._process.OutputDataReceived += (_, e) => service.OnLine(e.Data);
         service._process.ErrorDataReceived += (_, e) => service.OnLine(e.Data);
         service._process.Exited += (_, _) => service._listening.TrySetException(
@@ -56,10 +80,28 @@ public sealed partial class RunningService : IAsyncDisposable
         }
     }
 
+    // The first line of its log that contains text, once it has been written.
+    public async Task<string> WaitForLineAsync(string text)
+    {
+        var seen = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Check(string line) { if (line.Contains(text, StringComparison.Ordinal)) seen.TrySetResult(line); }
+        lock (_log)
+        {
+            _watchers.Add(Check);
+            foreach (var line in _log) Check(line);
+        }
+        try { return await seen.Task.WaitAsync(TimeSpan.FromSeconds(30)); }
+        catch (TimeoutException) { throw new TimeoutException($"No line with '{text}' in:\n{Log}"); }
+    }
+
     void OnLine(string? line)
     {
         if (line is null) return;
-        _log.Enqueue(line);
+        lock (_log)
+        {
+            _log.Enqueue(line);
+            foreach (var watcher in _watchers) watcher(line);
+        }
         if (ListeningOn().Match(line) is { Success: true } match) _listening.TrySetResult(new Uri(match.Groups[1].Value));
     }
 
@@ -81,6 +123,8 @@ public sealed partial class RunningService : IAsyncDisposable
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
+        if (_ownFolder is not null)
+            try { Directory.Delete(_ownFolder, recursive: true); } catch (IOException) { }
     }
 
     const int SigTerm = 15;
