@@ -11,10 +11,16 @@ internal sealed partial class AuditWriter(AuditQueue queue, IAuditStore store, T
     const int BatchSize = 200;
     const int Attempts = 5;
     static readonly TimeSpan MaxPause = TimeSpan.FromSeconds(30);
+    // How long the first event of a batch waits for others: one store transaction per this much
+    // time instead of one per refresh (each refresh logs one event). It was a third of a refresh's
+    // CPU on LiteDB (bench/README.md, round two); the trail lags the log by at most this.
+    internal static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(100);
 
     readonly Lock _waitersLock = new();
     readonly List<(long Upto, TaskCompletionSource Done)> _waiters = [];
     long _processed;
+    // Completed by FlushAsync: a flush does not wait out the linger.
+    TaskCompletionSource _flushNow = NewFlushSignal();
 
     // Completes once every event logged before the call has been stored (or given up): tests
     // await it instead of polling the store.
@@ -26,8 +32,28 @@ internal sealed partial class AuditWriter(AuditQueue queue, IAuditStore store, T
             if (Interlocked.Read(ref _processed) >= upto) return Task.CompletedTask;
             var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             _waiters.Add((upto, done));
+            _flushNow.TrySetResult();
             return done.Task;
         }
+    }
+
+    static TaskCompletionSource NewFlushSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    // Returns once the batch is full, a flush is asked for, or the linger has passed.
+    async Task LingerAsync(CancellationToken ct)
+    {
+        Task flush;
+        lock (_waitersLock)
+        {
+            if (_flushNow.Task.IsCompleted && _waiters.Count == 0) _flushNow = NewFlushSignal();
+            flush = _flushNow.Task;
+        }
+        if (flush.IsCompleted || queue.Reader.Count >= BatchSize) return;
+        using var linger = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var delay = Task.Delay(Linger, time, linger.Token);
+        await Task.WhenAny(delay, flush);
+        linger.Cancel();
+        ct.ThrowIfCancellationRequested();
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -37,6 +63,7 @@ internal sealed partial class AuditWriter(AuditQueue queue, IAuditStore store, T
         {
             while (await queue.Reader.WaitToReadAsync(stoppingToken))
             {
+                await LingerAsync(stoppingToken);
                 while (batch.Count < BatchSize && queue.Reader.TryRead(out var record)) batch.Add(record);
                 await WriteAsync(batch, stoppingToken);
                 Processed(batch.Count);

@@ -182,7 +182,8 @@ public sealed partial class LiteDbContext : IDisposable
         var auditEvents = database.GetCollection<AuditEventRecord>("auditEvents");
         auditEvents.EnsureIndex(e => e.UserId);
         auditEvents.EnsureIndex(e => e.Type);
-        auditEvents.EnsureIndex(e => e.At);
+        // Retention goes by id (LiteDbAuditStore); files made before that let go of this index.
+        auditEvents.DropIndex(nameof(AuditEventRecord.At));
         var passkeys = database.GetCollection<PasskeyRecord>("passkeys");
         passkeys.EnsureIndex(p => p.CredentialId, unique: true);
         passkeys.EnsureIndex(p => p.UserId);
