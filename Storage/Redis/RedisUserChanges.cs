@@ -50,10 +50,13 @@ internal sealed partial class RedisUserChanges(RedisConnection redis, UserCache 
         });
     }
 
+    // Completes when every publish under way has ended, sent or failed.
+    internal Task PublishedAsync() => Task.WhenAll(_publishing.Keys);
+
     // The admin command line writes and exits at once: its notices still go out, for a moment at most.
     public async ValueTask DisposeAsync()
     {
-        try { await Task.WhenAll(_publishing.Keys).WaitAsync(TimeSpan.FromSeconds(2), time); }
+        try { await PublishedAsync().WaitAsync(TimeSpan.FromSeconds(2), time); }
         catch (TimeoutException) { }
     }
 
