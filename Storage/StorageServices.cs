@@ -43,6 +43,7 @@ public static class StorageServices
         services.AddSingleton<PostgresAuditStore>();
         services.AddSingleton<PostgresMfaStore>();
         services.AddSingleton<PostgresPasskeyStore>();
+        // Counts hits and misses only with metrics on, as the stores are measured only then.
         services.AddSingleton(provider => new UserCache(provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<IOptions<StorageOptions>>(),
             provider.GetRequiredService<IOptions<StoreMetricsOptions>>().Value.Enabled ? provider.GetRequiredService<StoreMetrics>() : null));

@@ -5,8 +5,9 @@ using System.Reflection;
 namespace MiniAuth.Storage;
 
 // The store's own meter, "MiniAuth.Storage": how long each store call takes, which ones fail,
-// and how many sessions each reason ended (every revocation passes through the session store
-// with its reason, so this count misses none, whichever code path ends them).
+// how many sessions each reason ended (every revocation passes through the session store
+// with its reason, so this count misses none, whichever code path ends them), and how often
+// the user cache (UserCache) answered.
 public sealed class StoreMetrics
 {
     public const string MeterName = "MiniAuth.Storage";
