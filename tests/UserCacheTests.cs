@@ -139,19 +139,6 @@ public class UserCacheTests
         Assert.Equal(cached ? 2 : 5, counted.Reads);
     }
 
-    [Fact]
-    public async Task HitsAndMissesAreCountedInTheMetrics()
-    {
-        await using var app = new MiniAuthApp(settings: new Dictionary<string, string?> { ["MiniAuth:Metrics:Enabled"] = "true" });
-        var client = app.NewClient();
-        var login = await client.SignUpAndLoginAsync();
-        for (var i = 0; i < 3; i++) await ProfileAsync(client, login);
-
-        var scrape = await PrometheusText.ScrapeAsync(client);
-        Assert.Equal(1, scrape.Value("miniauth_store_user_cache_lookups_total", ("result", "miss")));
-        Assert.Equal(2, scrape.Value("miniauth_store_user_cache_lookups_total", ("result", "hit")));
-    }
-
     [Theory]
     [InlineData("-00:00:01")]
     [InlineData("00:05:01")]
