@@ -25,6 +25,12 @@ public sealed class StorageOptions : IValidatableObject
     [Required(ErrorMessage = "MiniAuth:Storage:RedisKeyPrefix must not be empty.")]
     public string RedisKeyPrefix { get; set; } = "miniauth:";
 
+    // How long GET /profile and a restore may use a user read before (UserCache); the bound on
+    // how late they see a change made on another instance when its notice is lost. 0: off.
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00",
+        ErrorMessage = "MiniAuth:Storage:UserCacheLifetime must be between {1} and {2} (00:00:00 turns the cache off).")]
+    public TimeSpan UserCacheLifetime { get; set; } = TimeSpan.FromSeconds(5);
+
     // From ConnectionStrings:Redis and ConnectionStrings:Postgres, not from this section.
     public string? RedisConnection { get; set; }
     public string? PostgresConnection { get; set; }

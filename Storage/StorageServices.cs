@@ -43,6 +43,12 @@ public static class StorageServices
         services.AddSingleton<PostgresAuditStore>();
         services.AddSingleton<PostgresMfaStore>();
         services.AddSingleton<PostgresPasskeyStore>();
+        // Counts hits and misses only with metrics on, as the stores are measured only then.
+        services.AddSingleton(provider => new UserCache(provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<IOptions<StorageOptions>>(),
+            provider.GetRequiredService<IOptions<StoreMetricsOptions>>().Value.Enabled ? provider.GetRequiredService<StoreMetrics>() : null));
+        services.AddSingleton<RecentUsers>();
+        services.AddSingleton<RedisUserChanges>();
 
         services.AddSingleton<ISessionStore>(provider => Chosen(provider).Sessions switch
         {
@@ -92,11 +98,25 @@ public static class StorageServices
             _ => provider.GetRequiredService<LiteDbSessionStore>(),
         });
         services.AddStoreMetrics();
+        ForgetUsersOnWrite(services);
 
         // Before any other hosted service starts (the signing keys load from the store).
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StorageConnector>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RedisUserChangeListener>());
         services.AddHostedService<SessionSweeper>();
         return services;
+    }
+
+    // Outermost, over the measured store: a write through IUserStore, from any route or command,
+    // forgets its user in the cache (UserCache), here and, with Redis, on every instance.
+    static void ForgetUsersOnWrite(IServiceCollection services)
+    {
+        var bound = services.Last(d => d.ServiceType == typeof(IUserStore));
+        var store = bound.ImplementationFactory!;
+        services.Remove(bound);
+        services.AddSingleton<IUserStore>(provider => new ForgettingUserStore((IUserStore)store(provider),
+            provider.GetRequiredService<UserCache>(),
+            Chosen(provider).Sessions == SessionBackend.Redis ? provider.GetRequiredService<RedisUserChanges>() : null));
     }
 
     static StorageOptions Chosen(IServiceProvider provider) => provider.GetRequiredService<IOptions<StorageOptions>>().Value;

@@ -5,8 +5,9 @@ using System.Reflection;
 namespace MiniAuth.Storage;
 
 // The store's own meter, "MiniAuth.Storage": how long each store call takes, which ones fail,
-// and how many sessions each reason ended (every revocation passes through the session store
-// with its reason, so this count misses none, whichever code path ends them).
+// how many sessions each reason ended (every revocation passes through the session store
+// with its reason, so this count misses none, whichever code path ends them), and how often
+// the user cache (UserCache) answered.
 public sealed class StoreMetrics
 {
     public const string MeterName = "MiniAuth.Storage";
@@ -14,6 +15,7 @@ public sealed class StoreMetrics
     readonly Histogram<double> _duration;
     readonly Counter<long> _errors;
     readonly Counter<long> _revoked;
+    readonly Counter<long> _userCacheLookups;
 
     public StoreMetrics(IMeterFactory meters)
     {
@@ -25,7 +27,12 @@ public sealed class StoreMetrics
             "Store calls that failed, by store, operation and kind (outage: the server did not answer)");
         _revoked = meter.CreateCounter<long>("miniauth.sessions.revoked", "{session}",
             "Sessions ended before their expiry, by reason");
+        _userCacheLookups = meter.CreateCounter<long>("miniauth.store.user_cache.lookups", "{lookup}",
+            "Reads of GET /profile and restores answered from the user cache (hit) or the store (miss)");
     }
+
+    internal void UserCacheLookup(bool hit) =>
+        _userCacheLookups.Add(1, new KeyValuePair<string, object?>("result", hit ? "hit" : "miss"));
 
     internal void Completed(string store, MethodInfo method, object?[]? args, Task? task, long started)
     {

@@ -20,6 +20,14 @@ public sealed class UserRecord
     // The last login that started a session; null before the first one (or before it was recorded).
     public DateTimeOffset? LastLoginAt { get; set; }
 
+    // A copy nobody else holds (UserCache hands out one per read): the roles are a list of its own.
+    public UserRecord Copy()
+    {
+        var copy = (UserRecord)MemberwiseClone();
+        copy.Roles = [.. Roles];
+        return copy;
+    }
+
     // A new account; its id sorts by creation time.
     public static UserRecord Create(string email, string normalizedEmail, string? name, string passwordHash,
         List<string> roles, DateTimeOffset now, bool emailVerified = false) => new()

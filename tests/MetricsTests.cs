@@ -8,6 +8,9 @@ namespace MiniAuth.Tests;
 
 // /metrics as an operator's Prometheus sees it: absent unless enabled, and its counters move
 // with what the service does.
+// Every app with metrics on belongs in this class, whose tests run one at a time: the meter
+// listener matches meters by name across the process, and an app with metrics on that stops while
+// another scrapes can leave that scrape empty (seen with the user cache test in its own class).
 public class MetricsTests
 {
     static readonly Dictionary<string, string?> Enabled = new() { ["MiniAuth:Metrics:Enabled"] = "true" };
@@ -106,6 +109,22 @@ public class MetricsTests
         Assert.True(Moved("miniauth_store_operation_duration_seconds_count", ("store", "sessions"), ("operation", "CreateAsync")) == 2, after.Text);
         Assert.True(Moved("miniauth_store_operation_duration_seconds_count", ("store", "users")) > 0);
         Assert.Equal(0, Moved("miniauth_store_errors_total"));
+    }
+
+    [Theory, OnLiteDb, OnServers]
+    public async Task TheUserCacheCountsItsHitsAndMisses(Backend backend)
+    {
+        await using var store = await TestBackend.CreateAsync(backend);
+        await using var app = store.NewApp(settings: Enabled);
+        var client = app.NewClient();
+        var login = await client.SignUpAndLoginAsync(delivery: "body");
+
+        for (var i = 0; i < 3; i++) Assert.Equal(HttpStatusCode.OK, (await client.FetchProfileAsync(login.AccessToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.RestoreWithBearerAsync(login.Refresh)).StatusCode);
+
+        var scrape = await PrometheusText.ScrapeAsync(client);
+        Assert.Equal(1, scrape.Value("miniauth_store_user_cache_lookups_total", ("result", "miss")));
+        Assert.Equal(3, scrape.Value("miniauth_store_user_cache_lookups_total", ("result", "hit")));
     }
 
     [Theory, OnLiteDb, OnServers]

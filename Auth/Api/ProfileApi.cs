@@ -29,9 +29,10 @@ public static class ProfileApi
     }
 
     static async Task<Results<Ok<ProfileResponse>, ProblemHttpResult>> FetchProfile(
-        ClaimsPrincipal principal, IUserStore users, CancellationToken ct)
+        ClaimsPrincipal principal, RecentUsers users, CancellationToken ct)
     {
-        var user = await users.FindByIdAsync(principal.FindFirstValue(JwtRegisteredClaimNames.Sub)!, ct);
+        // Read on every page load: from the short user cache (RecentUsers); the changes below read the store.
+        var user = await users.FindAsync(principal.FindFirstValue(JwtRegisteredClaimNames.Sub)!, ct);
         return user is null
             ? Problems.SessionEnded(AccountGone)
             : TypedResults.Ok(ProfileResponse.From(user));

@@ -4,7 +4,7 @@ using MiniAuth.Storage;
 namespace MiniAuth.Auth.Sessions;
 
 // The session rules: start on login, rotate on restore, honour the grace, treat reuse as theft.
-public sealed class SessionIssuer(ISessionStore sessions, IUserStore users, TokenService tokens, IOptions<TokenOptions> options)
+public sealed class SessionIssuer(ISessionStore sessions, RecentUsers users, TokenService tokens, IOptions<TokenOptions> options)
 {
     readonly TokenOptions _options = options.Value;
 
@@ -108,7 +108,7 @@ public sealed class SessionIssuer(ISessionStore sessions, IUserStore users, Toke
     // disabled meanwhile (a disable ends every session, but a login racing it may have made one).
     async Task<RestoreResult> IssueForAsync(SessionRecord session, DateTimeOffset now, CancellationToken ct)
     {
-        if (await users.FindByIdAsync(session.UserId, ct) is not { } user)
+        if (await users.FindAsync(session.UserId, ct) is not { } user)
             return Failed(new SessionEnd(SessionEnd.AccountDeleted, "The account no longer exists."));
         if (!user.Disabled) return new RestoreResult(Issue(user, session, now), null);
         await sessions.RevokeAsync(session.Id, RevocationReasons.AccountDisabled, now, ct);

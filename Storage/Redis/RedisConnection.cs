@@ -38,6 +38,13 @@ public sealed class RedisConnection(IOptions<StorageOptions> options) : IAsyncDi
         finally { _connecting.Release(); }
     }
 
+    // The same connection's pub/sub side (RedisUserChanges).
+    public async ValueTask<ISubscriber> SubscriberAsync(CancellationToken ct)
+    {
+        await DatabaseAsync(ct);
+        return _multiplexer!.GetSubscriber();
+    }
+
     // The client's message without its advice to set abortConnect=false: MiniAuth sets it itself.
     static string Reason(Exception e)
     {
