@@ -60,11 +60,13 @@ public static class StorageServices
             SessionBackend.Redis => provider.GetRequiredService<RedisLoginFailureStore>(),
             _ => provider.GetRequiredService<LiteDbLoginFailureStore>(),
         });
-        services.AddSingleton<IUserStore>(provider => Chosen(provider).Users switch
+        // Every write forgets its user in the cache (UserCache), here and, with Redis, on every instance.
+        services.AddSingleton<IUserStore>(provider => new ForgettingUserStore(Chosen(provider).Users switch
         {
             UserBackend.Postgres => provider.GetRequiredService<PostgresUserStore>(),
             _ => provider.GetRequiredService<LiteDbUserStore>(),
-        });
+        }, provider.GetRequiredService<UserCache>(),
+            Chosen(provider).Sessions == SessionBackend.Redis ? provider.GetRequiredService<RedisUserChanges>() : null));
         services.AddSingleton<IAccountTokenStore>(provider => Chosen(provider).Users switch
         {
             UserBackend.Postgres => provider.GetRequiredService<PostgresAccountTokenStore>(),
@@ -98,25 +100,12 @@ public static class StorageServices
             _ => provider.GetRequiredService<LiteDbSessionStore>(),
         });
         services.AddStoreMetrics();
-        ForgetUsersOnWrite(services);
 
         // Before any other hosted service starts (the signing keys load from the store).
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StorageConnector>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, RedisUserChangeListener>());
         services.AddHostedService<SessionSweeper>();
         return services;
-    }
-
-    // Outermost, over the measured store: a write through IUserStore, from any route or command,
-    // forgets its user in the cache (UserCache), here and, with Redis, on every instance.
-    static void ForgetUsersOnWrite(IServiceCollection services)
-    {
-        var bound = services.Last(d => d.ServiceType == typeof(IUserStore));
-        var store = bound.ImplementationFactory!;
-        services.Remove(bound);
-        services.AddSingleton<IUserStore>(provider => new ForgettingUserStore((IUserStore)store(provider),
-            provider.GetRequiredService<UserCache>(),
-            Chosen(provider).Sessions == SessionBackend.Redis ? provider.GetRequiredService<RedisUserChanges>() : null));
     }
 
     static StorageOptions Chosen(IServiceProvider provider) => provider.GetRequiredService<IOptions<StorageOptions>>().Value;
