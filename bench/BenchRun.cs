@@ -120,6 +120,7 @@ public static class BenchRun
             if (chosen.Contains("bigstore")) await BigStore.RunAsync(options, miniAuthDll, root, (n, s, v, step) => Run(n, s, v, step));
             if (chosen.Contains("sweep")) sections.Append(await SweepUnderLoad.RunAsync(options, miniAuthDll, root));
             if (chosen.Contains("scaleout2")) sections.Append(await ScaleOut.RunAsync(options, miniAuthDll, root));
+            if (chosen.Contains("singlefile")) sections.Append(await SingleFile.RunAsync(root));
             // The ceilings again: how far the machine drifted during the run.
             await Run("ceiling (again)", bare, ceilingUsers, Bare);
             await Run("ceiling (again)", jwt, ceilingUsers, Jwt);

@@ -124,7 +124,7 @@ public sealed class ServerProcess : IAsyncDisposable
         return 0;
     }
 
-    static int FreeLoopbackPort()
+    internal static int FreeLoopbackPort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
