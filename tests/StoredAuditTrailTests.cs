@@ -22,6 +22,27 @@ public class StoredAuditTrailTests
     static Task SweepAsync(MiniAuthApp app) =>
         app.Services.GetServices<IHostedService>().OfType<SessionSweeper>().Single().SweepOnceAsync(CancellationToken.None);
 
+    // The writer batches: the first event waits up to AuditWriter.Linger for others. A listing
+    // still shows what happened before it, with the clock standing still (no linger passes).
+    [Fact]
+    public async Task EventsWaitForTheirBatchInTheStoreButTheNextListingShowsThem()
+    {
+        await using var app = new MiniAuthApp(settings: AuditTestHelpers.WithAdmin());
+        var client = app.NewClient();
+        var admin = await AdminLoginAsync(client);
+        await app.FlushAuditAsync();
+        var login = await client.SignUpAndLoginAsync(delivery: "body");
+        var store = app.Get<IAuditStore>();
+        async Task<int> StoredAsync() => (await store.ListAsync(new AuditQuery(login.UserId(), null, null, 10), CancellationToken.None)).Count;
+        Assert.Equal(0, await StoredAsync());
+
+        var listed = await (await client.SendWithBearerAsync(HttpMethod.Get, $"/admin/audit?userId={login.UserId()}", admin.AccessToken)).JsonAsync();
+        Assert.Equal("NewDeviceSignIn,LoginSucceeded,SignedUp",
+            string.Join(",", listed.GetProperty("items").EnumerateArray().Select(i => i.Text("type"))));
+        Assert.Equal(3, await StoredAsync());
+        Assert.Equal(MiniAuthApp.Epoch, app.Time.GetUtcNow());
+    }
+
     [Fact]
     public async Task LoginFailedLoginRefreshLogoutAndPasswordChangeAreStoredWithTypeUserSessionAndIp()
     {
@@ -272,6 +293,8 @@ public class StoredAuditTrailTests
 
         var email = HttpHelpers.NewEmail();
         Assert.Equal(HttpStatusCode.Created, (await client.SignUpAsync(email)).StatusCode);
+        // The clock stands still: a flush is what ends the writer's linger.
+        _ = broken.Services.GetRequiredService<AuditWriter>().FlushAsync();
         await failing.Writing.Task;
         // The writer is stuck in the store: requests go on, their events wait in the queue.
         Assert.Equal(HttpStatusCode.OK, (await client.PostLoginAsync(email)).StatusCode);

@@ -1,5 +1,6 @@
 using System.Globalization;
 using MiniAuth.Auth.Api;
+using MiniAuth.Auth.Audit;
 using MiniAuth.Storage;
 
 namespace MiniAuth.Auth.Admin;
@@ -19,6 +20,7 @@ public static class AuditCommand
             return AdminCommandRunner.Invalid(errors, error);
 
         var store = services.GetRequiredService<IAuditStore>();
+        await services.GetRequiredService<AuditWriter>().CatchUpAsync(ct);
         var latest = await store.ListAsync(query, ct);
         output.WriteLine("at\ttype\tuserId\tsessionId\tipAddress\tdetail");
         foreach (var record in latest.Reverse()) Print(record, output);

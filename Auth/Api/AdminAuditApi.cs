@@ -1,4 +1,5 @@
 using MiniAuth.Auth.Admin;
+using MiniAuth.Auth.Audit;
 using MiniAuth.Storage;
 
 namespace MiniAuth.Auth.Api;
@@ -14,10 +15,10 @@ public static class AdminAuditApi
     }
 
     static async Task<Results<Ok<AuditPageResponse>, ValidationProblem>> ListAudit(
-        string? userId, string? type, string? before, string? limit, IAuditStore audit, CancellationToken ct)
+        string? userId, string? type, string? before, string? limit, IAuditStore audit, AuditWriter writer, CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         if (AuditPages.Read(userId, type, null, before, limit, errors) is not { } query) return Problems.Invalid(errors);
-        return TypedResults.Ok(await AuditPages.PageAsync(audit, query, record => record, ct));
+        return TypedResults.Ok(await AuditPages.PageAsync(writer, audit, query, record => record, ct));
     }
 }

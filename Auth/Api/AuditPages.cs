@@ -1,3 +1,4 @@
+using MiniAuth.Auth.Audit;
 using MiniAuth.Storage;
 
 namespace MiniAuth.Auth.Api;
@@ -32,9 +33,10 @@ public static class AuditPages
     }
 
     // One more than asked tells whether a next page exists without a count.
-    public static async Task<AuditPageResponse> PageAsync(IAuditStore store, AuditQuery query,
+    internal static async Task<AuditPageResponse> PageAsync(AuditWriter writer, IAuditStore store, AuditQuery query,
         Func<AuditEventRecord, AuditEventRecord> shape, CancellationToken ct)
     {
+        await writer.CatchUpAsync(ct);
         var found = query.Types is { Count: 0 } ? [] : await store.ListAsync(query with { Limit = query.Limit + 1 }, ct);
         var page = found.Take(query.Limit).ToList();
         return new AuditPageResponse(

@@ -15,12 +15,13 @@ public static class ProfileActivityApi
     }
 
     static async Task<Results<Ok<AuditPageResponse>, ValidationProblem>> ListActivity(
-        string? type, string? before, string? limit, ClaimsPrincipal principal, IAuditStore audit, HttpContext http, CancellationToken ct)
+        string? type, string? before, string? limit, ClaimsPrincipal principal, IAuditStore audit, AuditWriter writer, HttpContext http,
+        CancellationToken ct)
     {
         var errors = new Dictionary<string, string[]>();
         var caller = Caller.From(principal, http);
         if (AuditPages.Read(caller.UserId, type, ActivityEvents.Types, before, limit, errors) is not { } query)
             return Problems.Invalid(errors);
-        return TypedResults.Ok(await AuditPages.PageAsync(audit, query, ActivityEvents.ForOwner, ct));
+        return TypedResults.Ok(await AuditPages.PageAsync(writer, audit, query, ActivityEvents.ForOwner, ct));
     }
 }

@@ -37,6 +37,19 @@ internal sealed partial class AuditWriter(AuditQueue queue, IAuditStore store, T
         }
     }
 
+    // The readers of the trail (listAudit, listActivity, `admin audit`) first wait for what was
+    // logged before them, so the next listing shows a change; never long: a store that hangs
+    // costs a page without the newest events, not the request.
+    internal async Task CatchUpAsync(CancellationToken ct)
+    {
+        // Not started (a command run without the service): nothing here would store them.
+        if (ExecuteTask is null) return;
+        var flushed = FlushAsync();
+        if (!flushed.IsCompleted) await Task.WhenAny(flushed, Task.Delay(CatchUpBound, time, ct));
+    }
+
+    static readonly TimeSpan CatchUpBound = TimeSpan.FromSeconds(2);
+
     static TaskCompletionSource NewFlushSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     // Returns once the batch is full, a flush is asked for, or the linger has passed.
