@@ -22,8 +22,8 @@ internal sealed partial class AuditWriter(AuditQueue queue, IAuditStore store, T
     // Completed by FlushAsync: a flush does not wait out the linger.
     TaskCompletionSource _flushNow = NewFlushSignal();
 
-    // Completes once every event logged before the call has been stored (or given up): tests
-    // await it instead of polling the store.
+    // Completes once every event logged before the call has been stored (or given up): the
+    // trail's readers (CatchUpAsync) and tests await it instead of polling the store.
     internal Task FlushAsync()
     {
         var upto = queue.Enqueued;
