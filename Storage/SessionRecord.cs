@@ -21,6 +21,13 @@ public sealed class SessionRecord
     // session. Null in sessions stored before it was kept: those were password logins.
     public List<string>? Amr { get; set; }
 
+    // The UTC hour the session ends in: what LiteDB's sweeper index holds (LiteDbSessionStore). A
+    // rotation moves ExpiresAt, this at most once an hour, so a refresh seldom moves a node of an
+    // index as big as the store (bench/README.md, round two). Read-only: nothing sets it.
+    public long ExpiresHour => HourOf(ExpiresAt);
+
+    public static long HourOf(DateTimeOffset at) => at.UtcTicks / TimeSpan.TicksPerHour;
+
     public bool IsActiveAt(DateTimeOffset now) => RevokedAt is null && now <= ExpiresAt;
 
     // The session rules every store keeps, stated once here. Redis runs them as Lua scripts on the

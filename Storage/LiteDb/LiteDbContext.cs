@@ -171,7 +171,7 @@ public sealed partial class LiteDbContext : IDisposable
         users.EnsureIndex(u => u.CreatedAt);
         var sessions = database.GetCollection<SessionRecord>("sessions");
         sessions.EnsureIndex(s => s.UserId);
-        sessions.EnsureIndex(s => s.ExpiresAt);
+        WithExpiresHour(sessions);
         // The sweeper finds revoked sessions through it (no scan of every session).
         sessions.EnsureIndex(s => s.RevokedAt);
         database.GetCollection<RevokedSessionRecord>("revokedSessions", BsonAutoId.Int64).EnsureIndex(r => r.RevokedAt);
@@ -187,6 +187,18 @@ public sealed partial class LiteDbContext : IDisposable
         var passkeys = database.GetCollection<PasskeyRecord>("passkeys");
         passkeys.EnsureIndex(p => p.CredentialId, unique: true);
         passkeys.EnsureIndex(p => p.UserId);
+    }
+
+    // Sessions written before ExpiresHour have none: they are written again so the sweeper finds
+    // them (looked for at every opening, in case one was cut short); the index on ExpiresAt it
+    // replaces is let go.
+    static void WithExpiresHour(ILiteCollection<SessionRecord> sessions)
+    {
+        sessions.EnsureIndex(s => s.ExpiresHour);
+        sessions.DropIndex(nameof(SessionRecord.ExpiresAt));
+        List<SessionRecord> older;
+        while ((older = sessions.Find(Query.EQ(nameof(SessionRecord.ExpiresHour), BsonValue.Null), limit: 1000).ToList()).Count > 0)
+            sessions.Update(older);
     }
 
     static BsonMapper CreateMapper()
