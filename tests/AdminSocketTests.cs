@@ -170,11 +170,12 @@ public sealed class AdminSocketTests : IDisposable
     async Task<(int Exit, string Error)> SendRawAsync(byte[] request)
     {
         using var socket = await ConnectAsync();
-        // The service may answer an oversize request and hang up before all of it is sent: its
-        // answer is still there to read.
+        // The service may answer (an oversize request, no free slot) and hang up before all of it is
+        // sent: its answer is still there to read. The stream is made first: a socket whose send
+        // failed counts as not connected, and a NetworkStream refuses it then.
+        using var reader = new StreamReader(new NetworkStream(socket), Encoding.UTF8);
         try { await socket.SendAsync(request); }
         catch (SocketException) { }
-        using var reader = new StreamReader(new NetworkStream(socket), Encoding.UTF8);
         var error = new StringBuilder();
         while (await reader.ReadLineAsync() is { } line)
         {
