@@ -160,7 +160,7 @@ public class MetricsTests
         await using var proxy = new TcpProxy(TestServers.Redis!);
         await using var app = store.NewApp(settings: new Dictionary<string, string?>(Enabled)
         {
-            ["ConnectionStrings:Redis"] = $"127.0.0.1:{proxy.Port},asyncTimeout=1000,syncTimeout=1000,connectTimeout=1000",
+            ["ConnectionStrings:Redis"] = proxy.RedisConnectionString,
         });
         var client = app.NewClient();
         var live = app.Get<LiveSessions>();

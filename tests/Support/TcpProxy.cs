@@ -23,6 +23,10 @@ public sealed class TcpProxy : IAsyncDisposable
 
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
+    // A Redis connection string through this proxy, with timeouts short enough that a cut shows
+    // within a second.
+    public string RedisConnectionString => $"127.0.0.1:{Port},asyncTimeout=1000,syncTimeout=1000,connectTimeout=1000";
+
     async Task AcceptAsync()
     {
         try
