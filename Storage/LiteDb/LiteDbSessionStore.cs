@@ -25,13 +25,14 @@ public sealed class LiteDbSessionStore(LiteDbContext db) : ISessionStore, ISessi
         await _writes.WaitAsync(ct);
         try
         {
-            return await db.Write(() =>
+            // One transaction for the read and the write: a refresh paid for two before.
+            return await db.Write(() => InTransaction(() =>
             {
                 var session = db.Sessions.FindById(id);
                 if (session is null || !session.CanRotateFrom(expectedJti)) return false;
                 session.Apply(rotation);
                 return db.Sessions.Update(session);
-            });
+            }));
         }
         finally { _writes.Release(); }
     }
@@ -69,13 +70,23 @@ public sealed class LiteDbSessionStore(LiteDbContext db) : ISessionStore, ISessi
     int Revoked(IReadOnlyList<SessionRecord> sessions)
     {
         if (sessions.Count == 0) return 0;
-        db.Database.BeginTrans();
-        try
+        return InTransaction(() =>
         {
             var updated = sessions.Count(s => db.Sessions.Update(s));
             db.RevokedSessions.InsertBulk(sessions.Select(s => new RevokedSessionRecord { SessionId = s.Id, RevokedAt = s.RevokedAt!.Value }));
-            db.Database.Commit();
             return updated;
+        });
+    }
+
+    // LiteDB's transactions belong to the calling thread; db.Write runs its work on this one.
+    T InTransaction<T>(Func<T> work)
+    {
+        db.Database.BeginTrans();
+        try
+        {
+            var result = work();
+            db.Database.Commit();
+            return result;
         }
         catch
         {
