@@ -54,7 +54,7 @@ public sealed partial class LiteDbContext : IDisposable
     public ILiteCollection<SigningKeyRecord> SigningKeys => _database.GetCollection<SigningKeyRecord>("signingKeys");
     public ILiteCollection<LoginFailureRecord> LoginFailures => _database.GetCollection<LoginFailureRecord>("loginFailures");
     public ILiteCollection<AccountTokenRecord> AccountTokens => _database.GetCollection<AccountTokenRecord>("accountTokens");
-    public ILiteCollection<AuditEventRecord> AuditEvents => _database.GetCollection<AuditEventRecord>("auditEvents");
+    public ILiteCollection<AuditEventGroup> AuditGroups => _database.GetCollection<AuditEventGroup>(AuditGroupsName);
     public ILiteCollection<RevokedSessionRecord> RevokedSessions => _database.GetCollection<RevokedSessionRecord>("revokedSessions", BsonAutoId.Int64);
     public ILiteCollection<MfaRecord> Mfa => _database.GetCollection<MfaRecord>("mfa");
     public ILiteCollection<PasskeyRecord> Passkeys => _database.GetCollection<PasskeyRecord>("passkeys");
@@ -76,6 +76,26 @@ public sealed partial class LiteDbContext : IDisposable
     {
         Run(() => { write(); return true; }, write: true);
         return Task.CompletedTask;
+    }
+
+    // Several writes that land together or not at all. LiteDB's transactions belong to the calling
+    // thread: call it inside Write, which runs its work on this one.
+    internal T InTransaction<T>(Func<T> work) => InTransaction(_database, work);
+
+    static T InTransaction<T>(LiteDatabase database, Func<T> work)
+    {
+        database.BeginTrans();
+        try
+        {
+            var result = work();
+            database.Commit();
+            return result;
+        }
+        catch
+        {
+            database.Rollback();
+            throw;
+        }
     }
 
     // For /health while a write has failed: one small write says whether the disk has room again.
@@ -179,11 +199,10 @@ public sealed partial class LiteDbContext : IDisposable
         var accountTokens = database.GetCollection<AccountTokenRecord>("accountTokens");
         accountTokens.EnsureIndex(t => t.UserId);
         accountTokens.EnsureIndex(t => t.ExpiresAt);
-        var auditEvents = database.GetCollection<AuditEventRecord>("auditEvents");
-        auditEvents.EnsureIndex(e => e.UserId);
-        auditEvents.EnsureIndex(e => e.Type);
-        // Retention goes by id (LiteDbAuditStore); files made before that let go of this index.
-        auditEvents.DropIndex(nameof(AuditEventRecord.At));
+        var auditGroups = database.GetCollection<AuditEventGroup>(AuditGroupsName);
+        auditGroups.EnsureIndex(g => g.UserId);
+        auditGroups.EnsureIndex(nameof(AuditEventGroup.Types), "$.Types[*]");
+        IntoAuditGroups(database, auditGroups);
         var passkeys = database.GetCollection<PasskeyRecord>("passkeys");
         passkeys.EnsureIndex(p => p.CredentialId, unique: true);
         passkeys.EnsureIndex(p => p.UserId);
@@ -199,6 +218,25 @@ public sealed partial class LiteDbContext : IDisposable
         List<SessionRecord> older;
         while ((older = sessions.Find(Query.EQ(nameof(SessionRecord.ExpiresHour), BsonValue.Null), limit: 1000).ToList()).Count > 0)
             sessions.Update(older);
+    }
+
+    const string AuditGroupsName = "auditGroups";
+
+    // A trail stored one event per document (before AuditEventGroup) moves into groups at the
+    // first opening, a thousand events per transaction, oldest first; the old collection then goes.
+    static void IntoAuditGroups(LiteDatabase database, ILiteCollection<AuditEventGroup> groups)
+    {
+        const string single = "auditEvents";
+        if (!database.CollectionExists(single)) return;
+        var events = database.GetCollection<AuditEventRecord>(single);
+        List<AuditEventRecord> oldest;
+        while ((oldest = events.Query().OrderBy(e => e.Id).Limit(1000).ToList()).Count > 0)
+            InTransaction(database, () =>
+            {
+                groups.InsertBulk(AuditEventGroup.Of(oldest));
+                return events.DeleteMany(Query.LTE("_id", oldest[^1].Id));
+            });
+        database.DropCollection(single);
     }
 
     static BsonMapper CreateMapper()

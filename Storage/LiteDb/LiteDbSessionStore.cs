@@ -26,7 +26,7 @@ public sealed class LiteDbSessionStore(LiteDbContext db) : ISessionStore, ISessi
         try
         {
             // One transaction for the read and the write: a refresh paid for two before.
-            return await db.Write(() => InTransaction(() =>
+            return await db.Write(() => db.InTransaction(() =>
             {
                 var session = db.Sessions.FindById(id);
                 if (session is null || !session.CanRotateFrom(expectedJti)) return false;
@@ -70,29 +70,12 @@ public sealed class LiteDbSessionStore(LiteDbContext db) : ISessionStore, ISessi
     int Revoked(IReadOnlyList<SessionRecord> sessions)
     {
         if (sessions.Count == 0) return 0;
-        return InTransaction(() =>
+        return db.InTransaction(() =>
         {
             var updated = sessions.Count(s => db.Sessions.Update(s));
             db.RevokedSessions.InsertBulk(sessions.Select(s => new RevokedSessionRecord { SessionId = s.Id, RevokedAt = s.RevokedAt!.Value }));
             return updated;
         });
-    }
-
-    // LiteDB's transactions belong to the calling thread; db.Write runs its work on this one.
-    T InTransaction<T>(Func<T> work)
-    {
-        db.Database.BeginTrans();
-        try
-        {
-            var result = work();
-            db.Database.Commit();
-            return result;
-        }
-        catch
-        {
-            db.Database.Rollback();
-            throw;
-        }
     }
 
     public Task<RevokedSessionsPage?> ListRevokedAsync(string? after, DateTimeOffset revokedSince, int limit, CancellationToken ct)
