@@ -28,6 +28,13 @@ public sealed class SessionRecord
 
     public static long HourOf(DateTimeOffset at) => at.UtcTicks / TimeSpan.TicksPerHour;
 
+    public SessionRecord Copy()
+    {
+        var copy = (SessionRecord)MemberwiseClone();
+        copy.Amr = Amr is null ? null : [.. Amr];
+        return copy;
+    }
+
     public bool IsActiveAt(DateTimeOffset now) => RevokedAt is null && now <= ExpiresAt;
 
     // The session rules every store keeps, stated once here. Redis runs them as Lua scripts on the

@@ -3,7 +3,8 @@ using LiteDB;
 
 namespace MiniAuth.Storage.LiteDb;
 
-// The session rules are SessionRecord's; the write gate makes each read-compare-write one step.
+// The session rules are SessionRecord's; the write gate makes each read-compare-write one step,
+// and every write of a session goes through it (KnownSessions keeps what they wrote).
 // Every call goes through db.Read/db.Write: a full disk is a 503 and the engine reopens.
 public sealed class LiteDbSessionStore(LiteDbContext db) : ISessionStore, ISessionCounter
 {
@@ -16,23 +17,35 @@ public sealed class LiteDbSessionStore(LiteDbContext db) : ISessionStore, ISessi
     // fifth of the CPU (dotnet-trace, bench/README.md).
     readonly SemaphoreSlim _writes = new(1, 1);
 
-    public Task CreateAsync(SessionRecord session, CancellationToken ct) => db.Write(() => db.Sessions.Insert(session));
+    readonly KnownSessions _known = new();
 
-    public Task<SessionRecord?> FindAsync(string id, CancellationToken ct) => db.Read<SessionRecord?>(() => db.Sessions.FindById(id));
+    public async Task CreateAsync(SessionRecord session, CancellationToken ct)
+    {
+        await _writes.WaitAsync(ct);
+        try
+        {
+            await db.Write(() => db.Sessions.Insert(session));
+            _known.Keep(session);
+        }
+        finally { _writes.Release(); }
+    }
 
+    public Task<SessionRecord?> FindAsync(string id, CancellationToken ct) =>
+        _known.Find(id) is { } known ? Task.FromResult<SessionRecord?>(known) : db.Read<SessionRecord?>(() => db.Sessions.FindById(id));
+
+    // Under the gate a known session is the stored one (KnownSessions): only its update is a transaction.
     public async Task<bool> TryRotateAsync(string id, string expectedJti, SessionRotation rotation, CancellationToken ct)
     {
         await _writes.WaitAsync(ct);
         try
         {
-            // One transaction for the read and the write: a refresh paid for two before.
-            return await db.Write(() => db.InTransaction(() =>
-            {
-                var session = db.Sessions.FindById(id);
-                if (session is null || !session.CanRotateFrom(expectedJti)) return false;
-                session.Apply(rotation);
-                return db.Sessions.Update(session);
-            }));
+            var session = _known.Find(id) ?? await db.Read(() => db.Sessions.FindById(id));
+            if (session is null || !session.CanRotateFrom(expectedJti)) return false;
+            session.Apply(rotation);
+            _known.Forget(id);
+            if (!await db.Write(() => db.Sessions.Update(session))) return false;
+            _known.Keep(session);
+            return true;
         }
         finally { _writes.Release(); }
     }
@@ -42,11 +55,8 @@ public sealed class LiteDbSessionStore(LiteDbContext db) : ISessionStore, ISessi
         await _writes.WaitAsync(ct);
         try
         {
-            return await db.Write(() =>
-            {
-                var session = db.Sessions.FindById(id);
-                return session is not null && session.TryRevoke(reason, now) && Revoked([session]) == 1;
-            });
+            var session = _known.Find(id) ?? await db.Read(() => db.Sessions.FindById(id));
+            return session is not null && session.TryRevoke(reason, now) && await db.Write(() => Revoked([session])) == 1;
         }
         finally { _writes.Release(); }
     }
@@ -70,14 +80,17 @@ public sealed class LiteDbSessionStore(LiteDbContext db) : ISessionStore, ISessi
     int Revoked(IReadOnlyList<SessionRecord> sessions)
     {
         if (sessions.Count == 0) return 0;
-        return db.InTransaction(() =>
+        foreach (var session in sessions) _known.Forget(session.Id);
+        var updated = db.InTransaction(() =>
         {
-            var updated = sessions.Count(s => db.Sessions.Update(s));
+            var count = sessions.Count(s => db.Sessions.Update(s));
             db.RevokedSessions.InsertBulk(sessions.Select(s => new RevokedSessionRecord { SessionId = s.Id, RevokedAt = s.RevokedAt!.Value }));
-            return updated;
+            return count;
         });
+        // One that was not there to update stays unknown.
+        if (updated == sessions.Count) foreach (var session in sessions) _known.Keep(session);
+        return updated;
     }
-
     public Task<RevokedSessionsPage?> ListRevokedAsync(string? after, DateTimeOffset revokedSince, int limit, CancellationToken ct)
     {
         long from = 0;
@@ -124,6 +137,7 @@ public sealed class LiteDbSessionStore(LiteDbContext db) : ISessionStore, ISessi
                     deleted = await db.Write(() =>
                     {
                         var ids = db.Sessions.Query().Where(ended).Select(s => s.Id).Limit(DeleteBatch).ToList();
+                        foreach (var id in ids) _known.Forget(id);
                         return ids.Count == 0 ? 0 : db.Sessions.DeleteMany(Query.In("_id", ids.Select(id => new BsonValue(id))));
                     });
                 }

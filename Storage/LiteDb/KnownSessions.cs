@@ -1,0 +1,29 @@
+using System.Collections.Concurrent;
+
+namespace MiniAuth.Storage.LiteDb;
+
+// The sessions this process last wrote, as it wrote them: a refresh or an authenticated request
+// reads its session here instead of in a LiteDB transaction (a fifth of a refresh's allocations).
+// Exact, not a cache with a lifetime: only this process writes the file (StoreFileLock), every
+// write goes through LiteDbSessionStore's gate, which forgets the session before writing it and
+// keeps it again only once the write is in; a write that fails (and may or may not have landed)
+// leaves it forgotten, read from the file next time. Readers never add to it. Copies go in and out.
+internal sealed class KnownSessions
+{
+    public const int Capacity = 10_000;
+
+    readonly ConcurrentDictionary<string, SessionRecord> _sessions = new(StringComparer.Ordinal);
+
+    public SessionRecord? Find(string id) => _sessions.TryGetValue(id, out var session) ? session.Copy() : null;
+
+    // Called under the gate, after the write.
+    public void Keep(SessionRecord session)
+    {
+        // Simple bound: when full, start over; sessions are known again as they are written.
+        if (_sessions.Count >= Capacity) _sessions.Clear();
+        _sessions[session.Id] = session.Copy();
+    }
+
+    // Called under the gate, before the write.
+    public void Forget(string id) => _sessions.TryRemove(id, out _);
+}
