@@ -46,4 +46,38 @@ public class StoreDiskFullTests
         var fresh = restarted.NewClient();
         foreach (var email in acknowledged) await fresh.LoginAsync(email);
     }
+
+    // The store knows the sessions it wrote (KnownSessions) and forgets one before each write: a
+    // refresh and a logout that a full disk refuses leave the session as it is stored, and once
+    // there is room the refused refresh token rotates and the logout ends the session at once.
+    [SmallDiskFact]
+    public async Task ARefreshAndALogoutThatAFullDiskRefusesLeaveTheSessionAsItWas()
+    {
+        using var disk = SmallDisk.Mount(megabytes: 4);
+        await using var app = new MiniAuthApp(Path.Combine(disk.Folder, "miniauth.db"), ManyLogins);
+        var client = app.NewClient();
+        var login = await client.LoginAsync(await client.NewAccountAsync());
+        var first = await client.RestoreWithBearerAsync(login.RefreshToken ?? login.Cookie!.Value.ToString());
+        var known = await HttpHelpers.ReadLoginAsync(first);
+        var refresh = known.RefreshToken!;
+
+        disk.Fill();
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable,
+            (await client.SendWithBearerAsync(HttpMethod.Post, "/auth/logout", refresh)).StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await client.RestoreWithBearerAsync(refresh)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.FetchProfileAsync(known.AccessToken)).StatusCode);
+
+        disk.Free();
+        // Past the reuse grace: a store that took the refused rotation for done would call this reuse.
+        app.Time.Advance(TimeSpan.FromSeconds(11));
+
+        var rotated = await client.RestoreWithBearerAsync(refresh);
+        Assert.Equal(HttpStatusCode.OK, rotated.StatusCode);
+        var newest = await HttpHelpers.ReadLoginAsync(rotated);
+        Assert.Equal(HttpStatusCode.NoContent,
+            (await client.SendWithBearerAsync(HttpMethod.Post, "/auth/logout", newest.RefreshToken!)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.FetchProfileAsync(newest.AccessToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.FetchProfileAsync(known.AccessToken)).StatusCode);
+    }
 }
