@@ -10,6 +10,8 @@ namespace MiniAuth.Bench;
 public static class BenchRun
 {
     public const string Password = "correct horse battery staple";
+    // The memory reading of MiniAuth and Identity once both have run the same set-up and paths.
+    internal const string SameWork = " after the paths both ran";
 
     public static async Task<int> RunAsync(BenchOptions options)
     {
@@ -53,8 +55,9 @@ public static class BenchRun
             void Idle(ServerProcess server, string when) => idle.Add((server.Name + when, server.ResidentBytes() / 1048576.0, server.PrivateBytes() / 1048576.0));
             await Task.Delay(1000);
             foreach (var server in targets.Select(t => t.Server).Append(identity).OfType<ServerProcess>()) Idle(server, " just started");
-            foreach (var target in targets) target.Users = await SetUpUsersAsync(target.Client, accounts);
-            var identityUsers = identityClient is null ? [] : await IdentityPeer.SetUpUsersAsync(identityClient, options.Users);
+            foreach (var target in targets) target.Users = await MiniAuthSteps.SetUpUsersAsync(target.Client, accounts);
+            // As many accounts as MiniAuth's, so both hold the same set-up in memory.
+            var identityUsers = identityClient is null ? [] : await IdentityPeer.SetUpUsersAsync(identityClient, accounts);
             var ceilingToken = (await jwtClient.GetFromJsonAsync<JsonElement>("/token")).GetProperty("accessToken").GetString()!;
             var ceilingUsers = targets[0].Users.Take(options.Users).ToList();
 
@@ -72,8 +75,18 @@ public static class BenchRun
                 Console.WriteLine(Report.Line(result));
             }
 
-            Task<bool> Bare(VirtualUser _) => GetAsync(bareClient, "/profile", null);
-            Task<bool> Jwt(VirtualUser _) => GetAsync(jwtClient, "/profile", ceilingToken);
+            var sameWorkRead = false;
+            async Task SameWorkDone()
+            {
+                if (identity is null || sameWorkRead) return;
+                sameWorkRead = true;
+                await Task.Delay(1000);
+                Idle(targets[0].Server, SameWork);
+                Idle(identity, SameWork);
+            }
+
+            Task<bool> Bare(VirtualUser _) => MiniAuthSteps.GetAsync(bareClient, "/profile", null);
+            Task<bool> Jwt(VirtualUser _) => MiniAuthSteps.GetAsync(jwtClient, "/profile", ceilingToken);
             // The first pass also brings the ceilings' JIT to its final tier, as MiniAuth's set-up did for it.
             await Run("ceiling", bare, ceilingUsers, Bare, warm: 2 * warmup);
             await Run("ceiling", jwt, ceilingUsers, Jwt, warm: 2 * warmup);
@@ -87,35 +100,47 @@ public static class BenchRun
                     // Every connection is opened first, so the logins really arrive together.
                     var burst = target.Users.Take(options.Burst).ToList();
                     await Task.WhenAll(burst.Select(_ => target.Client.GetAsync("/health")));
-                    await Run($"burst of {options.Burst} logins", target.Server, burst, u => LoginAsync(target.Client, u),
+                    await Run($"burst of {options.Burst} logins", target.Server, burst, u => MiniAuthSteps.LoginAsync(target.Client, u),
+                        warm: TimeSpan.Zero, length: TimeSpan.FromSeconds(60), max: options.Burst);
+                }
+                if (identity is not null)
+                {
+                    var burst = identityUsers.Take(options.Burst).ToList();
+                    await Task.WhenAll(burst.Select(_ => identityClient!.GetAsync("/health")));
+                    await Run($"burst of {options.Burst} logins", identity, burst, IdentityPeer.Step(identityClient!, "login"),
                         warm: TimeSpan.Zero, length: TimeSpan.FromSeconds(60), max: options.Burst);
                 }
             }
 
-            foreach (var name in new[] { "fetchProfile", "restoreAccessToken", "mix", "login", "signup" }.Where(chosen.Contains))
+            // Identity's paths first: after them both servers have done the same work, and their
+            // memory is read there (the issue's comparison); MiniAuth's own paths come after.
+            foreach (var name in new[] { "fetchProfile", "restoreAccessToken", "login", "mix", "signup" }.Where(chosen.Contains))
             {
+                if (name == "mix") await SameWorkDone();
                 foreach (var target in targets)
                 {
                     var client = target.Client;
                     var vus = target.Users.Take(options.Users).ToList();
                     Func<VirtualUser, Task<bool>> step = name switch
                     {
-                        "fetchProfile" => u => GetAsync(client, "/profile", u.AccessToken),
-                        "restoreAccessToken" => u => RestoreAsync(client, u),
+                        "fetchProfile" => u => MiniAuthSteps.GetAsync(client, "/profile", u.AccessToken),
+                        "restoreAccessToken" => u => MiniAuthSteps.RestoreAsync(client, u),
                         "mix" => u => u.Random.Next(100) switch
                         {
-                            < 95 => GetAsync(client, "/profile", u.AccessToken),
-                            < 99 => RestoreAsync(client, u),
-                            _ => LoginAsync(client, u),
+                            < 95 => MiniAuthSteps.GetAsync(client, "/profile", u.AccessToken),
+                            < 99 => MiniAuthSteps.RestoreAsync(client, u),
+                            _ => MiniAuthSteps.LoginAsync(client, u),
                         },
-                        "login" => u => LoginAsync(client, u),
-                        _ => _ => SignUpAsync(client, $"bench-{Guid.NewGuid():N}@example.test"),
+                        "login" => u => MiniAuthSteps.LoginAsync(client, u),
+                        _ => _ => MiniAuthSteps.SignUpAsync(client, $"bench-{Guid.NewGuid():N}@example.test"),
                     };
                     await Run(name, target.Server, vus, step);
                 }
                 // The framework's own auth on the same path, right after MiniAuth's (bench/IdentityPeer.cs).
-                if (identity is not null && IdentityPeer.Paths.ContainsKey(name)) await Run(name, identity, identityUsers, IdentityPeer.Step(identityClient!, name));
+                if (identity is not null && IdentityPeer.Paths.ContainsKey(name))
+                    await Run(name, identity, identityUsers.Take(options.Users).ToList(), IdentityPeer.Step(identityClient!, name));
             }
+            await SameWorkDone();
             if (chosen.Contains("bigstore")) await BigStore.RunAsync(options, miniAuthDll, root, (n, s, v, step) => Run(n, s, v, step));
             if (chosen.Contains("sweep")) sections.Append(await SweepUnderLoad.RunAsync(options, miniAuthDll, root));
             if (chosen.Contains("scaleout2")) sections.Append(await ScaleOut.RunAsync(options, miniAuthDll, root));
@@ -129,8 +154,6 @@ public static class BenchRun
                 Idle(target.Server, " after the run");
                 target.Client.Dispose();
             }
-            // The framework's own auth beside it: the issue judges MiniAuth's memory against Identity's.
-            if (identity is not null) Idle(identity, " after the run");
         }
         finally
         {
@@ -170,59 +193,6 @@ public static class BenchRun
         foreach (var pair in extra ?? [])
             environment[pair.Split('=', 2)[0]] = pair.Split('=', 2) is [_, var value] ? value : "";
         return ServerProcess.StartAsync(name, "dotnet", [dll], environment, Path.GetDirectoryName(dll)!);
-    }
-
-    static async Task<List<VirtualUser>> SetUpUsersAsync(HttpClient client, int count)
-    {
-        var users = Enumerable.Range(0, count).Select(i => new VirtualUser(i, $"bench-user-{i}@example.test")).ToList();
-        await Parallel.ForEachAsync(users, new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (user, _) =>
-        {
-            if (!await SignUpAsync(client, user.Email)) throw new InvalidOperationException($"Signup of {user.Email} failed.");
-            if (!await LoginAsync(client, user)) throw new InvalidOperationException($"Login of {user.Email} failed.");
-        });
-        return users;
-    }
-
-    internal static async Task<bool> GetAsync(HttpClient client, string path, string? bearer)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
-        if (bearer is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
-        using var response = await client.SendAsync(request);
-        await response.Content.ReadAsByteArrayAsync();
-        return response.StatusCode == HttpStatusCode.OK;
-    }
-
-    // Body delivery: the refresh token travels in the Authorization header and comes back in the body.
-    internal static async Task<bool> RestoreAsync(HttpClient client, VirtualUser user)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/auth/restoreAccessToken");
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", user.RefreshToken);
-        using var response = await client.SendAsync(request);
-        return await ReadTokensAsync(response, user);
-    }
-
-    internal static async Task<bool> LoginAsync(HttpClient client, VirtualUser user)
-    {
-        using var response = await client.PostAsJsonAsync("/auth/login",
-            new { email = user.Email, password = Password, refreshTokenDelivery = "body" });
-        return await ReadTokensAsync(response, user);
-    }
-
-    internal static async Task<bool> SignUpAsync(HttpClient client, string email)
-    {
-        using var response = await client.PostAsJsonAsync("/auth/signup", new { email, password = Password });
-        await response.Content.ReadAsByteArrayAsync();
-        return response.StatusCode == HttpStatusCode.Created;
-    }
-
-    static async Task<bool> ReadTokensAsync(HttpResponseMessage response, VirtualUser user)
-    {
-        var body = await response.Content.ReadAsByteArrayAsync();
-        if (response.StatusCode != HttpStatusCode.OK) return false;
-        using var json = JsonDocument.Parse(body);
-        user.AccessToken = json.RootElement.GetProperty("accessToken").GetString()!;
-        user.RefreshToken = json.RootElement.GetProperty("refreshToken").GetString()!;
-        return true;
     }
 
     internal static string BuildMiniAuth(string root)

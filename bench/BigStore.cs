@@ -37,10 +37,10 @@ public static class BigStore
                 using var client = LoadGenerator.ClientFor(server);
                 var vus = Enumerable.Range(0, options.Users).Select(i => new VirtualUser(i, $"bench-user-{i}@example.test")).ToList();
                 foreach (var vu in vus)
-                    if (!await BenchRun.LoginAsync(client, vu)) throw new InvalidOperationException($"Login of {vu.Email} on the seeded store failed.");
-                await run("bigstore: fetchProfile", server, vus, u => BenchRun.GetAsync(client, "/profile", u.AccessToken));
-                await run("bigstore: restoreAccessToken", server, vus, u => BenchRun.RestoreAsync(client, u));
-                await run("bigstore: login", server, vus, u => BenchRun.LoginAsync(client, u));
+                    if (!await MiniAuthSteps.LoginAsync(client, vu)) throw new InvalidOperationException($"Login of {vu.Email} on the seeded store failed.");
+                await run("bigstore: fetchProfile", server, vus, u => MiniAuthSteps.GetAsync(client, "/profile", u.AccessToken));
+                await run("bigstore: restoreAccessToken", server, vus, u => MiniAuthSteps.RestoreAsync(client, u));
+                await run("bigstore: login", server, vus, u => MiniAuthSteps.LoginAsync(client, u));
             }
             finally
             {

@@ -88,9 +88,9 @@ public sealed class Report(BenchOptions options, IReadOnlyList<ScenarioResult> r
             Target(md, $"idle private MiB (RssAnon + RssShmem), {state.Server["MiniAuth ".Length..]}", state.PrivateMiB, "≤ 100", state.PrivateMiB <= 100, "F0");
         }
         // Memory is judged beside the framework's own auth doing the same work in the same run.
-        if (idle.FirstOrDefault(i => i.Server == "MiniAuth after the run") is { Server: not null } mine
-            && idle.FirstOrDefault(i => i.Server == "ASP.NET Core Identity after the run") is { Server: not null } theirs)
-            Target(md, "resident MiB after the run, MiniAuth ÷ ASP.NET Core Identity", mine.MiB / theirs.MiB, "≤ 1.00", mine.MiB <= theirs.MiB);
+        if (idle.FirstOrDefault(i => i.Server == "MiniAuth" + BenchRun.SameWork) is { Server: not null } mine
+            && idle.FirstOrDefault(i => i.Server == IdentityPeer.Name + BenchRun.SameWork) is { Server: not null } theirs)
+            Target(md, "resident MiB after the same set-up and paths, MiniAuth ÷ ASP.NET Core Identity", mine.MiB / theirs.MiB, "≤ 1.00", mine.MiB <= theirs.MiB);
 
         if (hashing.Count > 0)
         {

@@ -39,7 +39,7 @@ public static class RevocationRun
             var users = Enumerable.Range(0, options.Users).Select(i => new VirtualUser(i, $"bench-cost-{i}@example.test")).ToList();
             foreach (var user in users)
             {
-                if (!await BenchRun.SignUpAsync(auth, user.Email) || !await BenchRun.LoginAsync(auth, user))
+                if (!await MiniAuthSteps.SignUpAsync(auth, user.Email) || !await MiniAuthSteps.LoginAsync(auth, user))
                     throw new InvalidOperationException($"Signup or login of {user.Email} failed.");
             }
             var warmup = TimeSpan.FromSeconds(options.Warmup);
@@ -48,12 +48,12 @@ public static class RevocationRun
             // Both Boards' JIT brought to its final tier first, unrecorded.
             foreach (var (server, client) in new[] { (plain, plainBoard), (checking, board) })
                 await LoadGenerator.RunAsync("warm-up", server, users, 2 * warmup, duration, options.MaxRequests,
-                    u => BenchRun.GetAsync(client, "/board/me", u.AccessToken));
+                    u => MiniAuthSteps.GetAsync(client, "/board/me", u.AccessToken));
             // Off, on, off, on: the machine's drift shows between the two pairs.
             foreach (var (server, client) in new[] { (plain, plainBoard), (checking, board), (plain, plainBoard), (checking, board) })
             {
                 var result = await LoadGenerator.RunAsync("GET /board/me", server, users, warmup, duration, options.MaxRequests,
-                    u => BenchRun.GetAsync(client, "/board/me", u.AccessToken));
+                    u => MiniAuthSteps.GetAsync(client, "/board/me", u.AccessToken));
                 results.Add(result);
                 Console.WriteLine(Report.Line(result));
             }
@@ -77,9 +77,9 @@ public static class RevocationRun
     static async Task<TimeSpan> LogoutToRefusalAsync(HttpClient auth, HttpClient board, int trial)
     {
         var user = new VirtualUser(trial, $"bench-revoked-{trial}-{Guid.NewGuid():N}@example.test");
-        if (!await BenchRun.SignUpAsync(auth, user.Email) || !await BenchRun.LoginAsync(auth, user))
+        if (!await MiniAuthSteps.SignUpAsync(auth, user.Email) || !await MiniAuthSteps.LoginAsync(auth, user))
             throw new InvalidOperationException("Signup or login failed.");
-        if (!await BenchRun.GetAsync(board, "/board/me", user.AccessToken)) throw new InvalidOperationException("Board refused a live token.");
+        if (!await MiniAuthSteps.GetAsync(board, "/board/me", user.AccessToken)) throw new InvalidOperationException("Board refused a live token.");
         // Somewhere in the poll cycle, not in step with it.
         await Task.Delay(Random.Shared.Next(0, (int)PollInterval.TotalMilliseconds));
         using var logout = new HttpRequestMessage(HttpMethod.Post, "/auth/logout");

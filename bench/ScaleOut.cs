@@ -24,14 +24,14 @@ public static class ScaleOut
             foreach (var vu in vus)
             {
                 using var signup = await Of(vu).PostAsJsonAsync("/auth/signup", new { email = vu.Email, password = BenchRun.Password });
-                if (!signup.IsSuccessStatusCode || !await BenchRun.LoginAsync(Of(vu), vu)) throw new InvalidOperationException($"Set-up of {vu.Email} on two instances failed.");
+                if (!signup.IsSuccessStatusCode || !await MiniAuthSteps.LoginAsync(Of(vu), vu)) throw new InvalidOperationException($"Set-up of {vu.Email} on two instances failed.");
             }
             var md = new StringBuilder().AppendLine().AppendLine("Two instances on the same servers, the virtual users split between them (both instances' CPU over both's requests):").AppendLine();
             md.AppendLine("| scenario | req/s | p50 ms | p99 ms | server CPU µs/req (A + B) | errors |").AppendLine("|---|---:|---:|---:|---:|---:|");
             foreach (var (name, step) in new (string, Func<VirtualUser, Task<bool>>)[]
             {
-                ("fetchProfile", u => BenchRun.GetAsync(Of(u), "/profile", u.AccessToken)),
-                ("restoreAccessToken", u => BenchRun.RestoreAsync(Of(u), u)),
+                ("fetchProfile", u => MiniAuthSteps.GetAsync(Of(u), "/profile", u.AccessToken)),
+                ("restoreAccessToken", u => MiniAuthSteps.RestoreAsync(Of(u), u)),
             })
             {
                 await LoopAsync(vus, TimeSpan.FromSeconds(options.Warmup), step);

@@ -44,7 +44,7 @@ public static partial class SweepUnderLoad
                 using var client = LoadGenerator.ClientFor(server);
                 var vus = Enumerable.Range(0, options.Users).Select(i => new VirtualUser(i, $"bench-user-{i}@example.test")).ToList();
                 foreach (var vu in vus)
-                    if (!await BenchRun.LoginAsync(client, vu)) throw new InvalidOperationException($"Login of {vu.Email} failed.");
+                    if (!await MiniAuthSteps.LoginAsync(client, vu)) throw new InvalidOperationException($"Login of {vu.Email} failed.");
                 md.Append(await MeasureAsync(server, client, vus, sweepableAt));
             }
 
@@ -94,7 +94,7 @@ public static partial class SweepUnderLoad
                 var at = DateTimeOffset.UtcNow;
                 var begin = Stopwatch.GetTimestamp();
                 bool ok;
-                try { ok = await BenchRun.RestoreAsync(client, vu); }
+                try { ok = await MiniAuthSteps.RestoreAsync(client, vu); }
                 catch (HttpRequestException) { ok = false; }
                 samples.Add((at, Stopwatch.GetElapsedTime(begin).TotalMicroseconds, ok));
             }
