@@ -71,8 +71,11 @@ public sealed class Report(BenchOptions options, IReadOnlyList<ScenarioResult> r
             Target(md, "fetchProfile req/s ÷ JwtBearer ceiling", fetch.RequestsPerSecond / JwtRps, "≥ 0.60", fetch.RequestsPerSecond / JwtRps >= 0.6);
         if (Find("restoreAccessToken") is { } restore)
             Target(md, "restoreAccessToken server CPU µs/request", restore.CpuMicrosPerRequest, "≤ 350", restore.CpuMicrosPerRequest <= 350, "F0");
-        if (Find("login") is { } login && LoginBound is { } bound)
-            Target(md, string.Create(Inv, $"login req/s ÷ (cores ÷ one hash's time = {bound:F0}/s)"), login.RequestsPerSecond / bound, "≥ 0.90", login.RequestsPerSecond / bound >= 0.9);
+        // Issue 17's bound: the engine alone with a thread per core in one process (the page faults
+        // of a fresh block per hash contend there, and they are the engine's).
+        if (Find("login") is { } login && Hash(LoginEngine, cores) is { } perCore)
+            Target(md, string.Create(Inv, $"login req/s ÷ {LoginEngine} alone, {cores} threads in one process ({perCore.HashesPerSecond:F0}/s)"),
+                login.RequestsPerSecond / perCore.HashesPerSecond, "≥ 0.90", login.RequestsPerSecond / perCore.HashesPerSecond >= 0.9);
         if (results.FirstOrDefault(r => r.Scenario.StartsWith("burst", StringComparison.Ordinal)) is { } burst)
             Target(md, $"peak MiB, {burst.Scenario}", burst.PeakMiB, "≤ 250", burst.PeakMiB <= 250, "F0");
         if (Find("login") is { } loginCpu && Hash(LoginEngine, 1) is { } oneHash)
