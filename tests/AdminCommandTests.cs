@@ -43,14 +43,15 @@ public sealed class AdminCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task ListUsersPrintsEveryAccountWithItsRolesAndLiveSessions()
+    public async Task ListUsersPrintsEveryAccountWithItsRolesLiveSessionsAndSecondFactors()
     {
         var first = HttpHelpers.NewEmail();
         var second = HttpHelpers.NewEmail();
         await using (var app = new MiniAuthApp(_databasePath, time: new FakeTimeProvider(DateTimeOffset.UtcNow)))
         {
             var client = app.NewClient();
-            await client.SignUpAndLoginAsync(email: first);
+            var login = await client.SignUpAndLoginAsync(email: first);
+            await app.EnrolTotpAsync(client, login.AccessToken);
             await client.NewAccountAsync(second);
         }
 
@@ -58,8 +59,9 @@ public sealed class AdminCommandTests : IDisposable
 
         Assert.Equal(0, listed.ExitCode);
         var lines = listed.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.EndsWith("\t1", Assert.Single(lines, l => l.Contains(first)).TrimEnd());
-        Assert.EndsWith("\t0", Assert.Single(lines, l => l.Contains(second)).TrimEnd());
+        Assert.EndsWith("\tliveSessions\tmfa", lines[0]);
+        Assert.EndsWith("\t1\ttotp", Assert.Single(lines, l => l.Contains(first)).TrimEnd());
+        Assert.EndsWith("\t0\t-", Assert.Single(lines, l => l.Contains(second)).TrimEnd());
         Assert.DoesNotContain("argon2", listed.Output);
     }
 

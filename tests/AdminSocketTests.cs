@@ -34,9 +34,9 @@ public sealed class AdminSocketTests : IDisposable
         var listed = await AdminAsync(null, "list-users", "--query", email.Split('@')[0].ToUpperInvariant());
         Assert.True(listed.ExitCode == 0, listed.Error);
         var lines = listed.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("id\temail\troles\tcreatedAt\tdisabled\tliveSessions", lines[0]);
+        Assert.Equal("id\temail\troles\tcreatedAt\tdisabled\tliveSessions\tmfa", lines[0]);
         Assert.Equal($"{user.UserId()}\t{email}", string.Join('\t', Assert.Single(lines[1..]).Split('\t')[..2]));
-        Assert.EndsWith("\tenabled\t1", lines[1]);
+        Assert.EndsWith("\tenabled\t1\t-", lines[1]);
 
         var disabled = await AdminAsync(null, "disable", "--email", email);
         Assert.True(disabled.ExitCode == 0, disabled.Error);

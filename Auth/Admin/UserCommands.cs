@@ -1,6 +1,7 @@
 using System.Globalization;
 using MiniAuth.Auth.Accounts;
 using MiniAuth.Auth.Audit;
+using MiniAuth.Auth.Mfa;
 using MiniAuth.Auth.Passwords;
 using MiniAuth.Storage;
 
@@ -56,13 +57,16 @@ public static class UserCommands
 
         var (items, next) = await list.PageAsync(services.GetRequiredService<IUserStore>(), ct);
         var sessions = services.GetRequiredService<ISessionStore>();
+        var mfa = await services.GetRequiredService<MfaMethods>().EnrolledAsync(items.Select(u => u.Id).ToList(), ct);
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
-        output.WriteLine("id\temail\troles\tcreatedAt\tdisabled\tliveSessions");
+        // mfa last, so scripts that read the columns before it by position keep working.
+        output.WriteLine("id\temail\troles\tcreatedAt\tdisabled\tliveSessions\tmfa");
         foreach (var user in items)
         {
             var live = (await sessions.ListForUserAsync(user.Id, ct)).Count(s => s.IsActiveAt(now));
+            var methods = mfa.GetValueOrDefault(user.Id) is { Count: > 0 } enrolled ? string.Join(",", enrolled) : "-";
             output.WriteLine(string.Join('\t', user.Id, user.Email, string.Join(",", user.Roles),
-                user.CreatedAt.ToString("O", CultureInfo.InvariantCulture), user.Disabled ? "disabled" : "enabled", live));
+                user.CreatedAt.ToString("O", CultureInfo.InvariantCulture), user.Disabled ? "disabled" : "enabled", live, methods));
         }
         services.GetRequiredService<AuditTrail>().CommandListedUsers(items.Count, list.Search is not null);
         if (next is not null) error.WriteLine($"More users: run again with --cursor {next}");
