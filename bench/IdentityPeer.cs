@@ -97,23 +97,13 @@ public static class IdentityPeer
     static async Task<bool> RefreshAsync(HttpClient client, VirtualUser user)
     {
         using var response = await client.PostAsJsonAsync("/refresh", new { refreshToken = user.RefreshToken });
-        return await ReadTokensAsync(response, user);
+        return await MiniAuthSteps.ReadTokensAsync(response, user);
     }
 
     static async Task<bool> LoginAsync(HttpClient client, VirtualUser user)
     {
         using var response = await client.PostAsJsonAsync("/login", new { email = user.Email, password = BenchRun.Password });
-        return await ReadTokensAsync(response, user);
-    }
-
-    static async Task<bool> ReadTokensAsync(HttpResponseMessage response, VirtualUser user)
-    {
-        var body = await response.Content.ReadAsByteArrayAsync();
-        if (response.StatusCode != HttpStatusCode.OK) return false;
-        using var json = JsonDocument.Parse(body);
-        user.AccessToken = json.RootElement.GetProperty("accessToken").GetString()!;
-        user.RefreshToken = json.RootElement.GetProperty("refreshToken").GetString()!;
-        return true;
+        return await MiniAuthSteps.ReadTokensAsync(response, user);
     }
 
     // MiniAuth ÷ Identity per path, from the same run: requests/s (higher is MiniAuth's better)

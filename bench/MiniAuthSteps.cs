@@ -51,7 +51,8 @@ static class MiniAuthSteps
         return response.StatusCode == HttpStatusCode.Created;
     }
 
-    static async Task<bool> ReadTokensAsync(HttpResponseMessage response, VirtualUser user)
+    // MiniAuth's token response and Identity's share these two fields.
+    internal static async Task<bool> ReadTokensAsync(HttpResponseMessage response, VirtualUser user)
     {
         var body = await response.Content.ReadAsByteArrayAsync();
         if (response.StatusCode != HttpStatusCode.OK) return false;

@@ -3,7 +3,7 @@ using System.Collections.Concurrent;
 namespace MiniAuth.Storage.LiteDb;
 
 // The sessions this process last wrote, as it wrote them: a refresh or an authenticated request
-// reads its session here instead of in a LiteDB transaction (a fifth of a refresh's allocations).
+// reads its session here instead of in a LiteDB transaction (a refresh 0.73x the CPU, bench/README.md).
 // Exact, not a cache with a lifetime: only this process writes the file (StoreFileLock), every
 // write goes through LiteDbSessionStore's gate, which forgets the session before writing it and
 // keeps it again only once the write is in; a write that fails (and may or may not have landed)

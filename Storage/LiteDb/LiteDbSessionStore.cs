@@ -40,7 +40,7 @@ public sealed class LiteDbSessionStore(LiteDbContext db) : ISessionStore, ISessi
         await _writes.WaitAsync(ct);
         try
         {
-            var session = _known.Find(id) ?? await db.Read(() => db.Sessions.FindById(id));
+            var session = await FindAsync(id, ct);
             if (session is null || !session.CanRotateFrom(expectedJti)) return false;
             session.Apply(rotation);
             _known.Forget(id);
@@ -56,7 +56,7 @@ public sealed class LiteDbSessionStore(LiteDbContext db) : ISessionStore, ISessi
         await _writes.WaitAsync(ct);
         try
         {
-            var session = _known.Find(id) ?? await db.Read(() => db.Sessions.FindById(id));
+            var session = await FindAsync(id, ct);
             return session is not null && session.TryRevoke(reason, now) && await db.Write(() => Revoked([session])) == 1;
         }
         finally { _writes.Release(); }
