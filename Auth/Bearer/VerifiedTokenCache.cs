@@ -1,11 +1,10 @@
-using System.Buffers.Text;
 using System.Collections.Concurrent;
 using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
-using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using MiniAuth.Auth.Tokens;
 
 namespace MiniAuth.Auth.Bearer;
 
@@ -73,25 +72,12 @@ public sealed class VerifiedTokenCache : TokenHandler
     static bool HasValidType(string token, TokenValidationParameters parameters)
     {
         if (parameters.ValidTypes is not { } types || !types.Any()) return true;
-        var dot = token.IndexOf('.');
-        if (dot <= 0 || dot > 1024) return true;
-        Span<byte> header = stackalloc byte[768];
-        if (Base64Url.DecodeFromChars(token.AsSpan(0, dot), header, out _, out var written) != System.Buffers.OperationStatus.Done)
-            return true;
-        try
+        return JoseHeader.TryRead(token, "typ"u8, out var typ) switch
         {
-            var reader = new Utf8JsonReader(header[..written]);
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return true;
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                var isTyp = reader.ValueTextEquals("typ"u8);
-                if (!reader.Read()) return true;
-                if (isTyp) return reader.TokenType == JsonTokenType.String && types.Contains(reader.GetString(), StringComparer.Ordinal);
-                reader.Skip();
-            }
-            return true;
-        }
-        catch (JsonException) { return true; }
+            JoseHeader.Member.Found => types.Contains(typ, StringComparer.Ordinal),
+            JoseHeader.Member.NotAString => false,
+            _ => true,
+        };
     }
 
     static DateTime? NotBefore(JsonWebToken token) => token.ValidFrom == DateTime.MinValue ? null : token.ValidFrom;

@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using MiniAuth.Storage;
 
@@ -159,12 +158,8 @@ public sealed class SigningKeyRing(ISigningKeyStore store, TimeProvider time, IO
     }
 
     // The kid of a compact JWS, read without trusting anything; null for anything else.
-    public static string? KidOf(string? token)
-    {
-        if (token is null) return null;
-        try { return new JsonWebToken(token).Kid; }
-        catch (Exception e) when (e is ArgumentException or SecurityTokenMalformedException or FormatException) { return null; }
-    }
+    public static string? KidOf(string? token) =>
+        token is not null && JoseHeader.TryRead(token, "kid"u8, out var kid) == JoseHeader.Member.Found ? kid : null;
 
     // Every instance re-reads the store once per ReloadInterval; a second interval covers a tick
     // that lands just after the switch and one failed reload, so all of them know the key by then.
