@@ -49,6 +49,7 @@ if (AdminCommands.Requested(args))
 var app = builder.Build();
 
 app.UseTrustedForwardedHeaders();
+app.UseSessionCheckpoint();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseCors();

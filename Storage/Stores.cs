@@ -56,6 +56,13 @@ public interface ISessionStore
 {
     Task CreateAsync(SessionRecord session, CancellationToken ct);
     Task<SessionRecord?> FindAsync(string id, CancellationToken ct);
+    // Where an access check stands in the store's history: FindForAccessCheckAsync from it sees
+    // every revocation that finished, on any instance, before it was asked for. Asked for as the
+    // request arrives, so the request waits for it once, before its pipeline runs.
+    Task<SessionCheckpoint> CheckpointAsync();
+    // The session as an access check needs it, as of the checkpoint or later; the fields a rotation
+    // changes may lag (an ExpiresAt that has passed is read again). Do not rotate or revoke from it.
+    Task<SessionRecord?> FindForAccessCheckAsync(string id, SessionCheckpoint checkpoint, CancellationToken ct);
     // The compare-and-swap of a refresh: succeeds only while the session is not revoked and its
     // current jti is still expectedJti, so two callers can never branch one session.
     Task<bool> TryRotateAsync(string id, string expectedJti, SessionRotation rotation, CancellationToken ct);

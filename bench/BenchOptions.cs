@@ -25,6 +25,8 @@ public sealed record BenchOptions
     public string BaselineName { get; init; } = "MiniAuth baseline";
     // Extra environment for the MiniAuth process only (KEY=VALUE), to try a runtime setting.
     public IReadOnlyList<string> MiniAuthEnvironment { get; init; } = [];
+    // The same for the baseline process: two builds compared on the same backend (Redis, say).
+    public IReadOnlyList<string> BaselineEnvironment { get; init; } = [];
     // What the run is told about its machine, printed beside the table.
     public string Note { get; init; } = "";
 
@@ -51,8 +53,9 @@ public sealed record BenchOptions
                 "--baseline" => options with { Baseline = Next() },
                 "--baseline-name" => options with { BaselineName = Next() },
                 "--miniauth-env" => options with { MiniAuthEnvironment = [.. options.MiniAuthEnvironment, Next()] },
+                "--baseline-env" => options with { BaselineEnvironment = [.. options.BaselineEnvironment, Next()] },
                 var other => throw new ArgumentException($"Unknown option {other}. Options: --duration s --warmup s --users n " +
-                    "--max-requests n --burst n --scenarios a,b --out dir --note text --skip-build --skip-hashing --skip-identity --argon2 m=19456,t=2,p=1 --baseline path/to/MiniAuth.dll --baseline-name text --miniauth-env KEY=VALUE"),
+                    "--max-requests n --burst n --scenarios a,b --out dir --note text --skip-build --skip-hashing --skip-identity --argon2 m=19456,t=2,p=1 --baseline path/to/MiniAuth.dll --baseline-name text --miniauth-env KEY=VALUE --baseline-env KEY=VALUE"),
             };
         }
         if (options.Duration is <= 0 or > 600) throw new ArgumentException("--duration must be between 0 and 600 seconds.");

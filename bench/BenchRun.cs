@@ -42,7 +42,7 @@ public static class BenchRun
             await using var miniAuth = await StartMiniAuthAsync("MiniAuth", miniAuthDll, store.FullName, root, options.Argon2, options.MiniAuthEnvironment);
             targets.Add(new Target(miniAuth, LoadGenerator.ClientFor(miniAuth)));
             await using var baseline = options.Baseline is { } baselineDll
-                ? await StartMiniAuthAsync(options.BaselineName, Path.GetFullPath(baselineDll, root), store.FullName, root, options.Argon2)
+                ? await StartMiniAuthAsync(options.BaselineName, Path.GetFullPath(baselineDll, root), store.FullName, root, options.Argon2, options.BaselineEnvironment)
                 : null;
             if (baseline is not null) targets.Add(new Target(baseline, LoadGenerator.ClientFor(baseline)));
             await using var identity = options.SkipIdentity ? null : await IdentityPeer.StartAsync(self, selfArgs, root, store.FullName);

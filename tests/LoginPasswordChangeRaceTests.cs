@@ -169,6 +169,9 @@ public class LoginPasswordChangeRaceTests
         }
 
         public Task<SessionRecord?> FindAsync(string id, CancellationToken ct) => inner.FindAsync(id, ct);
+        public Task<SessionCheckpoint> CheckpointAsync() => inner.CheckpointAsync();
+        public Task<SessionRecord?> FindForAccessCheckAsync(string id, SessionCheckpoint checkpoint, CancellationToken ct) =>
+            inner.FindForAccessCheckAsync(id, checkpoint, ct);
         public Task<bool> TryRotateAsync(string id, string expectedJti, SessionRotation rotation, CancellationToken ct) =>
             inner.TryRotateAsync(id, expectedJti, rotation, ct);
         public Task<bool> RevokeAsync(string id, string reason, DateTimeOffset now, CancellationToken ct) => inner.RevokeAsync(id, reason, now, ct);

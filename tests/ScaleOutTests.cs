@@ -86,7 +86,7 @@ public class ScaleOutTests
         logout.Headers.Authorization = new("Bearer", login.AccessToken);
         Assert.Equal(HttpStatusCode.NoContent, (await a.NewClient().SendAsync(logout)).StatusCode);
 
-        // No clock moves: B asks the store on every request.
+        // No clock moves: B's copy of the session is not trusted once the logout moved the fence.
         var profile = await (await b.NewClient().FetchProfileAsync(login.AccessToken)).AssertProblemAsync(HttpStatusCode.Unauthorized);
         Assert.Equal("The session was ended: logout.", profile.GetProperty("detail").GetString());
         await (await b.NewClient().RestoreWithBearerAsync(login.Refresh)).AssertProblemAsync(HttpStatusCode.Unauthorized);

@@ -55,7 +55,8 @@ public static class BearerAuthentication
         if (!ring.Knows(kid)) await ring.LearnAsync(kid, context.HttpContext.RequestAborted);
     }
 
-    // Access tokens die with their session on this service's own routes: one lookup by id.
+    // Access tokens die with their session on this service's own routes: one lookup by id, as of
+    // the request's checkpoint (SessionCheckpoints).
     static async Task RequireLiveSessionAsync(TokenValidatedContext context)
     {
         var services = context.HttpContext.RequestServices;
@@ -67,9 +68,10 @@ public static class BearerAuthentication
             return;
         }
 
+        var checkpoint = await SessionCheckpoints.Of(context.HttpContext);
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         var ended = await services.GetRequiredService<SessionIssuer>()
-            .CheckAccessAsync(sessionId, userId, now, context.HttpContext.RequestAborted);
+            .CheckAccessAsync(sessionId, userId, checkpoint, now, context.HttpContext.RequestAborted);
         if (ended is not null) context.Fail(new SessionEndedException(ended));
     }
 }

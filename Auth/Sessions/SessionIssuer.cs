@@ -98,8 +98,8 @@ public sealed class SessionIssuer(ISessionStore sessions, RecentUsers users, Tok
     }
 
     // Null while the session behind an access token is alive; otherwise why it is not.
-    public async Task<SessionEnd?> CheckAccessAsync(string sessionId, string userId, DateTimeOffset now, CancellationToken ct) =>
-        EndOf(await sessions.FindAsync(sessionId, ct), userId, now);
+    public async Task<SessionEnd?> CheckAccessAsync(string sessionId, string userId, SessionCheckpoint checkpoint, DateTimeOffset now, CancellationToken ct) =>
+        EndOf(await sessions.FindForAccessCheckAsync(sessionId, checkpoint, ct), userId, now);
 
     SessionEnd? EndOf(SessionRecord? session, string userId, DateTimeOffset now) =>
         SessionEnd.Of(session, userId, now, _options.MaxSessionLifetime);

@@ -34,6 +34,12 @@ public sealed class LiteDbSessionStore(LiteDbContext db) : ISessionStore, ISessi
     public Task<SessionRecord?> FindAsync(string id, CancellationToken ct) =>
         _known.Find(id) is { } known ? Task.FromResult<SessionRecord?>(known) : db.Read<SessionRecord?>(() => db.Sessions.FindById(id));
 
+    // Only this process writes the file, and every write keeps KnownSessions exact: the same read,
+    // from any point on.
+    public Task<SessionCheckpoint> CheckpointAsync() => SessionCheckpoint.LocalTask;
+
+    public Task<SessionRecord?> FindForAccessCheckAsync(string id, SessionCheckpoint checkpoint, CancellationToken ct) => FindAsync(id, ct);
+
     // Under the gate a known session is the stored one (KnownSessions): only its update is a transaction.
     public async Task<bool> TryRotateAsync(string id, string expectedJti, SessionRotation rotation, CancellationToken ct)
     {

@@ -37,9 +37,10 @@ internal static class RedisSessionScripts
     // revocations; also shortens the session's TTL to the keep time, and appends the session to
     // the revoked-sessions feed (a stream: ids are given by the server in commit order, so a
     // cursor never skips an entry). The stream trims itself past the keep time by Redis's clock;
-    // readers filter by the service's clock (field `at`).
+    // readers filter by the service's clock (field `at`). And it moves the fence (RedisSessionFence),
+    // so no instance answers an access check from a copy read before.
     const string RevokeFunction = """
-        local function revoke(key, id, now, reason, keepMs, nowMs, revocations, feed)
+        local function revoke(key, id, now, reason, keepMs, nowMs, revocations, feed, fence, fenceValue)
             local s = redis.call('HMGET', key, 'UserId', 'RevokedAt')
             if not s[1] or s[2] then return 0 end
             redis.call('HSET', key, 'RevokedAt', now, 'RevocationReason', reason)
@@ -49,17 +50,19 @@ internal static class RedisSessionScripts
             local t = redis.call('TIME')
             local oldest = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) - tonumber(keepMs)
             redis.call('XADD', feed, 'MINID', '~', string.format('%d', oldest), '*', 'sid', id, 'at', nowMs)
+            redis.call('SET', fence, fenceValue)
             return 1
         end
 
         """;
 
-    // KEYS: session, revocations, feed. ARGV: id, now, reason, keep ms, now unix ms.
+    // KEYS: session, revocations, feed, fence. ARGV: id, now, reason, keep ms, now unix ms, new fence value.
     public const string Revoke = RevokeFunction + """
-        return revoke(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], KEYS[2], KEYS[3])
+        return revoke(KEYS[1], ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], KEYS[2], KEYS[3], KEYS[4], ARGV[6])
         """;
 
-    // KEYS: user index, revocations, feed. ARGV: session key prefix, now, reason, keep ms, now unix ms, except id.
+    // KEYS: user index, revocations, feed, fence. ARGV: session key prefix, now, reason, keep ms,
+    // now unix ms, except id, new fence value.
     public const string RevokeAll = RevokeFunction + """
         local n = 0
         for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
@@ -67,7 +70,7 @@ internal static class RedisSessionScripts
             if redis.call('EXISTS', key) == 0 then
                 redis.call('SREM', KEYS[1], id)
             elseif id ~= ARGV[6] then
-                n = n + revoke(key, id, ARGV[2], ARGV[3], ARGV[4], ARGV[5], KEYS[2], KEYS[3])
+                n = n + revoke(key, id, ARGV[2], ARGV[3], ARGV[4], ARGV[5], KEYS[2], KEYS[3], KEYS[4], ARGV[7])
             end
         end
         return n

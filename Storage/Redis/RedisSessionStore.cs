@@ -15,6 +15,8 @@ namespace MiniAuth.Storage.Redis;
 // primary with replicas and Sentinel), not Redis Cluster.
 public sealed class RedisSessionStore(RedisConnection redis, TimeProvider time, IOptions<SessionRetentionOptions> retention) : ISessionStore, ISessionCounter
 {
+    readonly RedisSessionFence _fence = new(redis, time);
+
     // The retention the service asks for, and at least a minute against clock drift between instances.
     readonly TimeSpan _keepRevoked = Max(retention.Value.EndedSessionKeep, TimeSpan.FromMinutes(1));
 
@@ -40,6 +42,11 @@ public sealed class RedisSessionStore(RedisConnection redis, TimeProvider time, 
         return fields.Length == 0 ? null : FromFields(fields);
     }
 
+    public Task<SessionCheckpoint> CheckpointAsync() => _fence.ReadAsync();
+
+    public Task<SessionRecord?> FindForAccessCheckAsync(string id, SessionCheckpoint checkpoint, CancellationToken ct) =>
+        _fence.FindAsync(id, checkpoint, () => FindAsync(id, ct));
+
     public async Task<bool> TryRotateAsync(string id, string expectedJti, SessionRotation rotation, CancellationToken ct)
     {
         var db = await redis.DatabaseAsync(ct);
@@ -54,16 +61,16 @@ public sealed class RedisSessionStore(RedisConnection redis, TimeProvider time, 
     public async Task<bool> RevokeAsync(string id, string reason, DateTimeOffset now, CancellationToken ct)
     {
         var db = await redis.DatabaseAsync(ct);
-        var revoked = await db.ScriptEvaluateAsync(RedisSessionScripts.Revoke, [SessionKey(id), Revocations, Feed],
-            [id, Ticks(now), reason, KeepMs, now.ToUnixTimeMilliseconds()]);
+        var revoked = await db.ScriptEvaluateAsync(RedisSessionScripts.Revoke, [SessionKey(id), Revocations, Feed, _fence.Key],
+            [id, Ticks(now), reason, KeepMs, now.ToUnixTimeMilliseconds(), RedisSessionFence.NewValue()]);
         return (int)revoked == 1;
     }
 
     public async Task<int> RevokeAllForUserAsync(string userId, string reason, DateTimeOffset now, string? exceptSessionId, CancellationToken ct)
     {
         var db = await redis.DatabaseAsync(ct);
-        var revoked = await db.ScriptEvaluateAsync(RedisSessionScripts.RevokeAll, [UserIndex(userId), Revocations, Feed],
-            [SessionKeyPrefix, Ticks(now), reason, KeepMs, now.ToUnixTimeMilliseconds(), exceptSessionId ?? ""]);
+        var revoked = await db.ScriptEvaluateAsync(RedisSessionScripts.RevokeAll, [UserIndex(userId), Revocations, Feed, _fence.Key],
+            [SessionKeyPrefix, Ticks(now), reason, KeepMs, now.ToUnixTimeMilliseconds(), exceptSessionId ?? "", RedisSessionFence.NewValue()]);
         return (int)revoked;
     }
 

@@ -138,13 +138,17 @@ internal sealed class TestBackend : IAsyncDisposable
             catch (IOException) { }
         }
         if (_schema is not null) await TestServers.ExecuteAsync($"DROP SCHEMA IF EXISTS {_schema} CASCADE");
-        if (_prefix is not null)
-        {
-            var redis = await TestServers.RedisAsync();
-            var server = redis.GetServers()[0];
-            var keys = new List<RedisKey>();
-            await foreach (var key in server.KeysAsync(pattern: _prefix + "*")) keys.Add(key);
-            if (keys.Count > 0) await redis.GetDatabase().KeyDeleteAsync(keys.ToArray());
-        }
+        await DeleteRedisKeysAsync();
+    }
+
+    // Every Redis key of this backend, as a Redis restarted without persistence would have none.
+    public async Task DeleteRedisKeysAsync()
+    {
+        if (_prefix is null) return;
+        var redis = await TestServers.RedisAsync();
+        var server = redis.GetServers()[0];
+        var keys = new List<RedisKey>();
+        await foreach (var key in server.KeysAsync(pattern: _prefix + "*")) keys.Add(key);
+        if (keys.Count > 0) await redis.GetDatabase().KeyDeleteAsync(keys.ToArray());
     }
 }
