@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using MiniAuth.Storage;
 
 namespace MiniAuth.Auth.Bearer;
@@ -18,8 +19,11 @@ public static class SessionCheckpoints
     public static IApplicationBuilder UseSessionCheckpoint(this IApplicationBuilder app) =>
         app.Use(static async (context, next) =>
         {
+            // Only routes that take an access token (a restore's bearer is a refresh token); routing
+            // has matched the endpoint by now.
             string? header = context.Request.Headers.Authorization;
-            if (header is not null && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            if (header is not null && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                && context.GetEndpoint()?.Metadata.GetMetadata<IAuthorizeData>() is not null)
             {
                 var checkpoint = context.RequestServices.GetRequiredService<ISessionStore>().CheckpointAsync();
                 // A store only this process writes answers at once, and any later checkpoint is as good.
