@@ -49,8 +49,8 @@ if (AdminCommands.Requested(args))
 var app = builder.Build();
 
 app.UseTrustedForwardedHeaders();
-app.UseSessionCheckpoint();
 app.UseExceptionHandler();
+app.UseSessionCheckpoint();
 app.UseStatusCodePages();
 app.UseCors();
 app.UseMiniAuthStaticFiles();

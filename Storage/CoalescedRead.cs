@@ -22,19 +22,21 @@ public sealed class CoalescedRead<T>(Func<Task<T>> read)
         return answer;
     }
 
+    // A loop, not a call per read: reads that fail at once (no connection) would otherwise nest.
     async Task ReadIntoAsync(TaskCompletionSource<T> into)
     {
-        try { into.SetResult(await read()); }
-        catch (Exception e) { into.SetException(e); }
-
-        TaskCompletionSource<T>? next;
-        lock (_gate)
+        for (var current = into; current is not null;)
         {
-            next = _next;
-            _next = null;
-            _inFlight = next?.Task;
+            try { current.SetResult(await read()); }
+            catch (Exception e) { current.SetException(e); }
+
+            lock (_gate)
+            {
+                current = _next;
+                _next = null;
+                _inFlight = current?.Task;
+            }
         }
-        if (next is not null) _ = ReadIntoAsync(next);
     }
 
     // Callers resume on the thread pool, not one after another on the thread that completed the read.

@@ -57,8 +57,8 @@ public interface ISessionStore
     Task CreateAsync(SessionRecord session, CancellationToken ct);
     Task<SessionRecord?> FindAsync(string id, CancellationToken ct);
     // Where an access check stands in the store's history: FindForAccessCheckAsync from it sees
-    // every revocation that finished, on any instance, before it was asked for. Asked for as the
-    // request arrives, so the request waits for it once, before its pipeline runs.
+    // every revocation that finished, on any instance, before it was asked for. A caller may ask
+    // for it before it knows which session it will check, and wait for it once.
     Task<SessionCheckpoint> CheckpointAsync();
     // The session as an access check needs it, as of the checkpoint or later; the fields a rotation
     // changes may lag (an ExpiresAt that has passed is read again). Do not rotate or revoke from it.

@@ -9,27 +9,43 @@ public class CoalescedReadTests
     // Reads that answer when the test says, numbered in the order they were sent.
     sealed class HeldReads
     {
-        public List<TaskCompletionSource<int>> Sent { get; } = [];
+        readonly List<TaskCompletionSource<int>> _sent = [];
+        readonly List<TaskCompletionSource> _signals = [];
+
+        public int Count { get { lock (_sent) return _sent.Count; } }
 
         public Task<int> ReadAsync()
         {
             var read = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-            lock (Sent) Sent.Add(read);
+            TaskCompletionSource sent;
+            lock (_sent)
+            {
+                _sent.Add(read);
+                sent = Signal(_sent.Count - 1);
+            }
+            sent.SetResult();
             return read.Task;
         }
 
-        public int Count { get { lock (Sent) return Sent.Count; } }
+        public Task AnswerAsync(int index, int value) => CompleteAsync(index, read => read.SetResult(value));
+
+        public Task FailAsync(int index) =>
+            CompleteAsync(index, read => read.SetException(new InvalidOperationException("the server went away")));
 
         // Fails when read number `index` is never sent.
-        public async Task AnswerAsync(int index, int value)
+        async Task CompleteAsync(int index, Action<TaskCompletionSource<int>> complete)
         {
-            var deadline = DateTime.UtcNow.AddSeconds(10);
-            while (Count <= index)
-            {
-                if (DateTime.UtcNow > deadline) Assert.Fail($"Read {index} was never sent ({Count} were).");
-                await Task.Yield();
-            }
-            lock (Sent) Sent[index].SetResult(value);
+            TaskCompletionSource sent;
+            lock (_sent) sent = Signal(index);
+            try { await sent.Task.WaitAsync(TimeSpan.FromSeconds(10)); }
+            catch (TimeoutException) { Assert.Fail($"Read {index} was never sent ({Count} were)."); }
+            lock (_sent) complete(_sent[index]);
+        }
+
+        TaskCompletionSource Signal(int index)
+        {
+            while (_signals.Count <= index) _signals.Add(new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+            return _signals[index];
         }
     }
 
@@ -63,24 +79,27 @@ public class CoalescedReadTests
         var answers = await Task.WhenAll(waiting);
         Assert.All(answers, answer => Assert.Equal(2, answer));
         Assert.Equal(2, reads.Count);
-        // Nothing in flight now: the next caller sends a read of its own at once.
+        // A later caller gets a read of its own.
         var later = shared.ReadAsync();
         await reads.AnswerAsync(2, 3);
         Assert.Equal(3, await later);
     }
 
     [Fact]
-    public async Task AFailedReadFailsItsCallersAndTheNextReadStillGoesOut()
+    public async Task AFailedReadFailsItsCallersAndTheReadQueuedBehindItStillGoesOut()
     {
-        var failing = true;
-        var shared = new CoalescedRead<int>(async () =>
-        {
-            await Task.Yield();
-            return failing ? throw new InvalidOperationException("the server went away") : 7;
-        });
+        var reads = new HeldReads();
+        var shared = new CoalescedRead<int>(reads.ReadAsync);
 
-        await Assert.ThrowsAsync<InvalidOperationException>(() => shared.ReadAsync());
-        failing = false;
-        Assert.Equal(7, await shared.ReadAsync());
+        var first = shared.ReadAsync();
+        var queued = Enumerable.Range(0, 3).Select(_ => shared.ReadAsync()).ToList();
+        await reads.FailAsync(0);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => first);
+        await reads.FailAsync(1);
+        foreach (var waiting in queued) await Assert.ThrowsAsync<InvalidOperationException>(() => waiting);
+
+        var later = shared.ReadAsync();
+        await reads.AnswerAsync(2, 7);
+        Assert.Equal(7, await later);
     }
 }

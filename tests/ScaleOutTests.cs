@@ -296,6 +296,9 @@ public class ScaleOutTests
         var login = await client.PostLoginAsync("someone@example.test");
         await login.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
         Assert.NotNull(login.Headers.RetryAfter);
+        var profile = await client.FetchProfileAsync(signedIn.AccessToken);
+        await profile.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+        Assert.NotNull(profile.Headers.RetryAfter);
 
         // A logout that cannot reach the store still drops the browser's cookie.
         var logout = new HttpRequestMessage(HttpMethod.Post, "/auth/logout");

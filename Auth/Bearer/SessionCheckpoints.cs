@@ -26,7 +26,8 @@ public static class SessionCheckpoints
                 && context.GetEndpoint()?.Metadata.GetMetadata<IAuthorizeData>() is not null)
             {
                 var checkpoint = context.RequestServices.GetRequiredService<ISessionStore>().CheckpointAsync();
-                // A store only this process writes answers at once, and any later checkpoint is as good.
+                // A store only this process writes answers at once, and any later checkpoint is as
+                // good. The wait ends with the read (the Redis client's timeout bounds it).
                 if (!checkpoint.IsCompleted)
                 {
                     context.Features.Set(new Feature(checkpoint));

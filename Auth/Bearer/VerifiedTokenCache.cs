@@ -72,7 +72,7 @@ public sealed class VerifiedTokenCache : TokenHandler
     static bool HasValidType(string token, TokenValidationParameters parameters)
     {
         if (parameters.ValidTypes is not { } types || !types.Any()) return true;
-        return JoseHeader.TryRead(token, "typ"u8, out var typ) switch
+        return JoseHeader.Read(token, "typ"u8, out var typ) switch
         {
             JoseHeader.Member.Found => types.Contains(typ, StringComparer.Ordinal),
             JoseHeader.Member.NotAString => false,

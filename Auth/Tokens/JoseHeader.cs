@@ -11,7 +11,7 @@ public static class JoseHeader
 {
     public enum Member { Unreadable, Missing, NotAString, Found }
 
-    public static Member TryRead(string token, ReadOnlySpan<byte> name, out string? value)
+    public static Member Read(string token, ReadOnlySpan<byte> name, out string? value)
     {
         value = null;
         var dot = token.IndexOf('.');

@@ -157,9 +157,10 @@ public sealed class SigningKeyRing(ISigningKeyStore store, TimeProvider time, IO
         return Knows(kid);
     }
 
-    // The kid of a compact JWS, read without trusting anything; null for anything else.
+    // The kid in a token's JOSE header, read without trusting anything (it only names a key to
+    // learn, at most once a second); null when there is none to read.
     public static string? KidOf(string? token) =>
-        token is not null && JoseHeader.TryRead(token, "kid"u8, out var kid) == JoseHeader.Member.Found ? kid : null;
+        token is not null && JoseHeader.Read(token, "kid"u8, out var kid) == JoseHeader.Member.Found ? kid : null;
 
     // Every instance re-reads the store once per ReloadInterval; a second interval covers a tick
     // that lands just after the switch and one failed reload, so all of them know the key by then.

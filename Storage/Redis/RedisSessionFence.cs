@@ -21,6 +21,8 @@ public sealed class RedisSessionFence
     sealed record Kept(SessionRecord Session, string Fence);
 
     readonly ConcurrentDictionary<string, Kept> _kept = new(StringComparer.Ordinal);
+    // Copies put in since the last clear, counted here: ConcurrentDictionary.Count takes every lock.
+    int _added;
     readonly CoalescedRead<SessionCheckpoint> _reads;
     readonly RedisConnection _redis;
     readonly TimeProvider _time;
@@ -45,7 +47,11 @@ public sealed class RedisSessionFence
         if (session is { RevokedAt: null })
         {
             // Simple bound: when full, start over; sessions are kept again as they are checked.
-            if (_kept.Count >= Capacity) _kept.Clear();
+            if (Interlocked.Increment(ref _added) > Capacity)
+            {
+                _kept.Clear();
+                Interlocked.Exchange(ref _added, 1);
+            }
             _kept[id] = new Kept(session.Copy(), fence);
         }
         else _kept.TryRemove(id, out _);

@@ -43,6 +43,9 @@ internal static class RedisSessionScripts
         local function revoke(key, id, now, reason, keepMs, nowMs, revocations, feed, fence, fenceValue)
             local s = redis.call('HMGET', key, 'UserId', 'RevokedAt')
             if not s[1] or s[2] then return 0 end
+            -- The fence first: Redis does not undo a script that fails halfway, and a revocation
+            -- must never be stored while instances still trust their copies.
+            redis.call('SET', fence, fenceValue)
             redis.call('HSET', key, 'RevokedAt', now, 'RevocationReason', reason)
             local ttl = redis.call('PTTL', key)
             if ttl < 0 or ttl > tonumber(keepMs) then redis.call('PEXPIRE', key, keepMs) end
@@ -50,7 +53,6 @@ internal static class RedisSessionScripts
             local t = redis.call('TIME')
             local oldest = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) - tonumber(keepMs)
             redis.call('XADD', feed, 'MINID', '~', string.format('%d', oldest), '*', 'sid', id, 'at', nowMs)
-            redis.call('SET', fence, fenceValue)
             return 1
         end
 
