@@ -18,13 +18,6 @@ public class ScaleOutTests
     static string Kid(string token) => HttpHelpers.Header(token).GetProperty("kid").GetString()!;
     static string UserId(string token) => HttpHelpers.Claims(token).GetProperty("sub").GetString()!;
 
-    // Two instances on the same stores and the same clock.
-    static (MiniAuthApp A, MiniAuthApp B) TwoInstances(TestBackend store)
-    {
-        var time = new FakeTimeProvider(MiniAuthApp.Epoch);
-        return (store.NewApp(time), store.NewApp(time));
-    }
-
     static async Task<HashSet<string>> JwksKidsAsync(HttpClient client) =>
         (await (await client.GetAsync("/.well-known/jwks.json")).JsonAsync()).GetProperty("keys")
             .EnumerateArray().Select(k => k.GetProperty("kid").GetString()!).ToHashSet();
@@ -44,7 +37,7 @@ public class ScaleOutTests
     public async Task ALoginOnInstanceACanBeRestoredOnInstanceB()
     {
         await using var store = await TestBackend.CreateAsync(Backend.Servers);
-        var (a, b) = TwoInstances(store);
+        var (a, b) = store.TwoInstances();
         await using var _ = a; await using var __ = b;
         var login = await a.NewClient().SignUpAndLoginAsync(delivery: "body");
 
@@ -59,7 +52,7 @@ public class ScaleOutTests
     public async Task ReuseDetectedOnInstanceBEndsTheSessionOnInstanceA()
     {
         await using var store = await TestBackend.CreateAsync(Backend.Servers);
-        var (a, b) = TwoInstances(store);
+        var (a, b) = store.TwoInstances();
         await using var _ = a; await using var __ = b;
         var login = await a.NewClient().SignUpAndLoginAsync(delivery: "body");
         var rotated = await HttpHelpers.ReadLoginAsync(await a.NewClient().RestoreWithBearerAsync(login.Refresh));
@@ -77,7 +70,7 @@ public class ScaleOutTests
     public async Task ALogoutOnInstanceAIsRefusedOnInstanceBAtOnce()
     {
         await using var store = await TestBackend.CreateAsync(Backend.Servers);
-        var (a, b) = TwoInstances(store);
+        var (a, b) = store.TwoInstances();
         await using var _ = a; await using var __ = b;
         var login = await a.NewClient().SignUpAndLoginAsync(delivery: "body");
         Assert.Equal(HttpStatusCode.OK, (await b.NewClient().FetchProfileAsync(login.AccessToken)).StatusCode);
@@ -96,7 +89,7 @@ public class ScaleOutTests
     public async Task ConcurrentRestoresOfOneTokenOnInstancesAAndBEndInOneSession()
     {
         await using var store = await TestBackend.CreateAsync(Backend.Servers);
-        var (a, b) = TwoInstances(store);
+        var (a, b) = store.TwoInstances();
         await using var _ = a; await using var __ = b;
         var login = await a.NewClient().SignUpAndLoginAsync(delivery: "body");
         var (clientA, clientB) = (a.NewClient(), b.NewClient());
@@ -116,7 +109,7 @@ public class ScaleOutTests
     public async Task AKeyRotatedOnInstanceAIsPublishedOnInstanceBBeforeEitherSignsWithItSoBAcceptsItsFirstTokens()
     {
         await using var store = await TestBackend.CreateAsync(Backend.Servers);
-        var (a, b) = TwoInstances(store);
+        var (a, b) = store.TwoInstances();
         await using var _ = a; await using var __ = b;
         var clientA = a.NewClient();
         var clientB = b.NewClient();
@@ -188,7 +181,7 @@ public class ScaleOutTests
     public async Task InstancesStartingTogetherOnAnEmptyStoreSettleOnOneSigningKey()
     {
         await using var store = await TestBackend.CreateAsync(Backend.Servers);
-        var (a, b) = TwoInstances(store);
+        var (a, b) = store.TwoInstances();
         await using var _ = a; await using var __ = b;
         await Task.WhenAll(Task.Run(() => a.Server), Task.Run(() => b.Server));
         // Each migration step ran once, though both instances raced to apply them.
@@ -218,7 +211,7 @@ public class ScaleOutTests
     public async Task FailedLoginsCountedOnInstanceAAreSeenOnInstanceB()
     {
         await using var store = await TestBackend.CreateAsync(Backend.Servers);
-        var (a, b) = TwoInstances(store);
+        var (a, b) = store.TwoInstances();
         await using var _ = a; await using var __ = b;
         var window = TimeSpan.FromMinutes(15);
         var now = a.Time.GetUtcNow();

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Microsoft.Extensions.Time.Testing;
 
 namespace MiniAuth.Tests;
 
@@ -8,17 +7,11 @@ namespace MiniAuth.Tests;
 // ways such a copy could outlive what it copies: each must end it at once.
 public class SessionFenceTests
 {
-    static (MiniAuthApp A, MiniAuthApp B) TwoInstances(TestBackend store)
-    {
-        var time = new FakeTimeProvider(MiniAuthApp.Epoch);
-        return (store.NewApp(time), store.NewApp(time));
-    }
-
     [ServersFact]
     public async Task APasswordChangeOnInstanceAEndsTheOtherSessionsOnInstanceBAtOnceThoughBHadCheckedThem()
     {
         await using var store = await TestBackend.CreateAsync(Backend.Servers);
-        var (a, b) = TwoInstances(store);
+        var (a, b) = store.TwoInstances();
         await using var _ = a; await using var __ = b;
         var client = a.NewClient();
         var email = await client.NewAccountAsync();
@@ -39,7 +32,7 @@ public class SessionFenceTests
     public async Task SessionsInstanceBHadCheckedAreRefusedOnceRedisComesBackEmpty()
     {
         await using var store = await TestBackend.CreateAsync(Backend.Servers);
-        var (a, b) = TwoInstances(store);
+        var (a, b) = store.TwoInstances();
         await using var _ = a; await using var __ = b;
         var login = await a.NewClient().SignUpAndLoginAsync(delivery: "body");
         Assert.Equal(HttpStatusCode.OK, (await b.NewClient().FetchProfileAsync(login.AccessToken)).StatusCode);
@@ -55,7 +48,7 @@ public class SessionFenceTests
     public async Task ASessionThatInstanceARotatedPastTheExpiryBKeptIsStillAliveOnB()
     {
         await using var store = await TestBackend.CreateAsync(Backend.Servers);
-        var (a, b) = TwoInstances(store);
+        var (a, b) = store.TwoInstances();
         await using var _ = a; await using var __ = b;
         var login = await a.NewClient().SignUpAndLoginAsync(delivery: "body");
         Assert.Equal(HttpStatusCode.OK, (await b.NewClient().FetchProfileAsync(login.AccessToken)).StatusCode);
@@ -73,7 +66,7 @@ public class SessionFenceTests
     public async Task NoRequestThatBeganAfterALogoutOnAAnsweredIsAcceptedOnBWhileBIsBusy()
     {
         await using var store = await TestBackend.CreateAsync(Backend.Servers);
-        var (a, b) = TwoInstances(store);
+        var (a, b) = store.TwoInstances();
         await using var _ = a; await using var __ = b;
         var login = await a.NewClient().SignUpAndLoginAsync(delivery: "body");
         var client = b.NewClient();

@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace MiniAuth.Storage.LiteDb;
 
 // The sessions this process last wrote, as it wrote them: a refresh or an authenticated request
@@ -12,18 +10,13 @@ internal sealed class KnownSessions
 {
     public const int Capacity = 10_000;
 
-    readonly ConcurrentDictionary<string, SessionRecord> _sessions = new(StringComparer.Ordinal);
+    readonly ClearedWhenFull<SessionRecord> _sessions = new(Capacity);
 
     public SessionRecord? Find(string id) => _sessions.TryGetValue(id, out var session) ? session.Copy() : null;
 
     // Called under the gate, after the write.
-    public void Keep(SessionRecord session)
-    {
-        // Simple bound: when full, start over; sessions are known again as they are written.
-        if (_sessions.Count >= Capacity) _sessions.Clear();
-        _sessions[session.Id] = session.Copy();
-    }
+    public void Keep(SessionRecord session) => _sessions.Set(session.Id, session.Copy());
 
     // Called under the gate, before the write.
-    public void Forget(string id) => _sessions.TryRemove(id, out _);
+    public void Forget(string id) => _sessions.Remove(id);
 }

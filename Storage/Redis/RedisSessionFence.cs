@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using StackExchange.Redis;
 
@@ -20,9 +19,7 @@ public sealed class RedisSessionFence
 
     sealed record Kept(SessionRecord Session, string Fence);
 
-    readonly ConcurrentDictionary<string, Kept> _kept = new(StringComparer.Ordinal);
-    // Copies put in since the last clear, counted here: ConcurrentDictionary.Count takes every lock.
-    int _added;
+    readonly ClearedWhenFull<Kept> _kept = new(Capacity);
     readonly CoalescedRead<SessionCheckpoint> _reads;
     readonly RedisConnection _redis;
     readonly TimeProvider _time;
@@ -44,17 +41,8 @@ public sealed class RedisSessionFence
         if (_kept.TryGetValue(id, out var kept) && kept.Fence == fence && _time.GetUtcNow() <= kept.Session.ExpiresAt)
             return kept.Session.Copy();
         var session = await read();
-        if (session is { RevokedAt: null })
-        {
-            // Simple bound: when full, start over; sessions are kept again as they are checked.
-            if (Interlocked.Increment(ref _added) > Capacity)
-            {
-                _kept.Clear();
-                Interlocked.Exchange(ref _added, 1);
-            }
-            _kept[id] = new Kept(session.Copy(), fence);
-        }
-        else _kept.TryRemove(id, out _);
+        if (session is { RevokedAt: null }) _kept.Set(id, new Kept(session.Copy(), fence));
+        else _kept.Remove(id);
         return session;
     }
 

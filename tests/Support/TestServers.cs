@@ -129,6 +129,13 @@ internal sealed class TestBackend : IAsyncDisposable
         return new MiniAuthApp(DatabasePath, all, time);
     }
 
+    // Two instances on these stores and one clock, as behind a load balancer.
+    public (MiniAuthApp A, MiniAuthApp B) TwoInstances()
+    {
+        var time = new FakeTimeProvider(MiniAuthApp.Epoch);
+        return (NewApp(time), NewApp(time));
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_directory is not null)
